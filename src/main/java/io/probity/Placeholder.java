@@ -1,0 +1,2 @@
+package io.probity;
+class Placeholder {}
