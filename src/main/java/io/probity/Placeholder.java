@@ -1,2 +1,0 @@
-package io.probity;
-class Placeholder {}

@@ -1,0 +1,195 @@
+package io.probity.ingest;
+
+import io.agroal.api.AgroalDataSource;
+import io.probity.api.FieldError;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import io.probity.db.SqlArrays;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stores ground-truth labels for predictions that are already stored, from the labels API and
+ * from the review queue. Setting the label a prediction already has is answered as a duplicate;
+ * a different label replaces the old one (a correction). All updates of a request commit
+ * together.
+ */
+@ApplicationScoped
+public class LabelService {
+
+    private static final Logger LOG = Logger.getLogger(LabelService.class);
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /**
+     * Applies labels and returns one result per record, in input order.
+     *
+     * @param source where the labels come from, stored with them ({@code api} or {@code review})
+     */
+    public IngestResponse apply(List<LabelRecord> labels, String source) {
+        RecordResult[] results = new RecordResult[labels.size()];
+        Map<String, List<Integer>> indexesByModel = new LinkedHashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            LabelRecord label = labels.get(i);
+            List<FieldError> errors = new ArrayList<>();
+            if (label == null) {
+                errors.add(new FieldError("", "record is null; send {model, predictionId, label}"));
+            } else {
+                if (isBlank(label.model())) {
+                    errors.add(new FieldError("model", "is missing; send the model name"));
+                }
+                if (isBlank(label.predictionId())) {
+                    errors.add(new FieldError("predictionId", "is missing; send the id the prediction was ingested with"));
+                }
+                if (isBlank(label.label())) {
+                    errors.add(new FieldError("label", "is missing; send the true class name"));
+                }
+            }
+            if (!errors.isEmpty()) {
+                results[i] = new RecordResult(i, label == null ? null : label.predictionId(), RecordResult.REJECTED,
+                        null, errors);
+            } else {
+                indexesByModel.computeIfAbsent(label.model(), m -> new ArrayList<>()).add(i);
+            }
+        }
+
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                for (Map.Entry<String, List<Integer>> entry : indexesByModel.entrySet()) {
+                    applyForModel(connection, entry.getKey(), entry.getValue(), labels, results, source);
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Failed to store " + labels.size() + " labels: " + e.getMessage(), e);
+        }
+
+        int accepted = 0;
+        int duplicates = 0;
+        int rejected = 0;
+        for (RecordResult result : results) {
+            switch (result.status()) {
+                case RecordResult.ACCEPTED -> accepted++;
+                case RecordResult.DUPLICATE -> duplicates++;
+                default -> rejected++;
+            }
+        }
+        LOG.infof("Labels from %s: %d accepted, %d unchanged, %d rejected", source, accepted, duplicates, rejected);
+        return new IngestResponse(accepted, duplicates, rejected, List.of(results));
+    }
+
+    private static void applyForModel(Connection connection, String model, List<Integer> indexes,
+                                      List<LabelRecord> labels, RecordResult[] results, String source)
+            throws SQLException {
+        Map<String, StoredPrediction> stored = load(connection, model, indexes, labels);
+
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE prediction SET label = ?, label_probability = ?, label_source = ?, labeled_at = now() "
+                        + "WHERE id = ?");
+             PreparedStatement resolve = connection.prepareStatement(
+                     "UPDATE review_item SET state = 'resolved', resolved_by = ?, resolved_at = now() "
+                             + "WHERE prediction_pk = ? AND state = 'open'")) {
+            for (int i : indexes) {
+                LabelRecord label = labels.get(i);
+                StoredPrediction prediction = stored.get(label.predictionId());
+                if (prediction == null) {
+                    results[i] = rejected(i, label, "predictionId", "no prediction \"" + label.predictionId()
+                            + "\" is stored for model " + model + "; ingest the prediction before its label");
+                    continue;
+                }
+                int classIndex = prediction.classes.indexOf(label.label());
+                if (classIndex < 0) {
+                    results[i] = rejected(i, label, "label", "\"" + label.label() + "\" is not a class of model "
+                            + model + " version " + prediction.version + "; use one of " + prediction.classes);
+                    continue;
+                }
+                if (prediction.label != null && prediction.label == classIndex) {
+                    results[i] = new RecordResult(i, label.predictionId(), RecordResult.DUPLICATE, null, null);
+                    continue;
+                }
+
+                double[] effective = EffectiveProbabilities.of(prediction.logits, prediction.probabilities,
+                        prediction.temperature);
+                update.setShort(1, (short) classIndex);
+                if (effective == null) {
+                    update.setNull(2, java.sql.Types.DOUBLE);
+                } else {
+                    update.setDouble(2, effective[classIndex]);
+                }
+                update.setString(3, source);
+                update.setLong(4, prediction.id);
+                update.addBatch();
+                resolve.setString(1, source);
+                resolve.setLong(2, prediction.id);
+                resolve.addBatch();
+                prediction.label = classIndex;
+                results[i] = new RecordResult(i, label.predictionId(), RecordResult.ACCEPTED, null, null);
+            }
+            update.executeBatch();
+            resolve.executeBatch();
+        }
+    }
+
+    private static Map<String, StoredPrediction> load(Connection connection, String model, List<Integer> indexes,
+                                                      List<LabelRecord> labels) throws SQLException {
+        String[] ids = indexes.stream().map(i -> labels.get(i).predictionId()).toArray(String[]::new);
+        Map<String, StoredPrediction> stored = new HashMap<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT p.id, p.prediction_id, p.label, p.logits, p.probabilities, p.temperature, v.classes, v.version "
+                        + "FROM prediction p JOIN model_version v ON v.id = p.model_version_id "
+                        + "WHERE p.model = ? AND p.prediction_id = ANY (?) FOR UPDATE OF p")) {
+            query.setString(1, model);
+            query.setArray(2, connection.createArrayOf("text", ids));
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    StoredPrediction p = new StoredPrediction();
+                    p.id = rs.getLong(1);
+                    int label = rs.getInt(3);
+                    p.label = rs.wasNull() ? null : label;
+                    p.logits = SqlArrays.doubles(rs.getArray(4));
+                    p.probabilities = SqlArrays.doubles(rs.getArray(5));
+                    p.temperature = rs.getDouble(6);
+                    p.classes = SqlArrays.strings(rs.getArray(7));
+                    p.version = rs.getString(8);
+                    stored.put(rs.getString(2), p);
+                }
+            }
+        }
+        return stored;
+    }
+
+
+    private static RecordResult rejected(int index, LabelRecord label, String field, String message) {
+        return new RecordResult(index, label.predictionId(), RecordResult.REJECTED, null,
+                List.of(new FieldError(field, message)));
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static final class StoredPrediction {
+        long id;
+        Integer label;
+        double[] logits;
+        double[] probabilities;
+        double temperature;
+        List<String> classes;
+        String version;
+    }
+}
