@@ -1,0 +1,28 @@
+package io.probity.ui;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** Number and time formats shared by the views. Times are shown in UTC. */
+final class Formats {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private Formats() {
+    }
+
+    static String percent(Double value) {
+        return value == null ? "–" : String.format(Locale.ROOT, "%.1f %%", value * 100);
+    }
+
+    static String decimal(Double value, int digits) {
+        return value == null ? "–" : String.format(Locale.ROOT, "%." + digits + "f", value);
+    }
+
+    static String time(Instant instant) {
+        return instant == null ? "–" : TIME.format(instant);
+    }
+}
