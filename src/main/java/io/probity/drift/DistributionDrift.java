@@ -97,7 +97,8 @@ public final class DistributionDrift {
      * Runs the two-sample Kolmogorov-Smirnov test. The statistic equals {@code scipy.stats.ks_2samp};
      * the p-value is the asymptotic Kolmogorov distribution, {@code scipy.stats.kstwobign.sf}, at
      * {@code sqrt(n m / (n + m)) D}. NOTE: {@code ks_2samp(method="asymp")} in SciPy 1.10 instead
-     * returns {@code kstwo.sf(D, round(n m / (n + m)))}, which is slightly larger for small samples.
+     * returns {@code kstwo.sf(D, round(n m / (n + m)))}, a finite-n distribution: on the two halves
+     * of the digits reference window it gives 0.210 where this method gives 0.220.
      *
      * @return the test, with NaN statistic and p-value if either sample is empty
      * @throws IllegalArgumentException if a value is NaN, which is rejected and not skipped
