@@ -37,7 +37,7 @@ class BinningTest {
     }
 
     @Test
-    void edgeIndexPutsValuesOnEdgesInLowerBin() {
+    void edgeValuesGoToLowerBin() {
         double[] edges = {0.0, 0.5, 0.8, 1.0};
 
         assertEquals(0, Binning.edgeIndex(0.0, edges));

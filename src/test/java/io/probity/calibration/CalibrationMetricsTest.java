@@ -141,8 +141,7 @@ class CalibrationMetricsTest {
         assertEquals(CalibrationMetrics.ece(repeated, 10), CalibrationMetrics.ece(weighted, 10), 1e-15);
         assertEquals(CalibrationMetrics.classwiseEce(repeated, 10), CalibrationMetrics.classwiseEce(weighted, 10), 1e-15);
         assertEquals(CalibrationMetrics.nll(repeated), CalibrationMetrics.nll(weighted), 1e-15);
-        assertEquals(CalibrationMetrics.adaptiveEce(repeated, 2), CalibrationMetrics.adaptiveEce(weighted, 2), 0.5,
-                "adaptive edges use unweighted quantiles, so only the scale is comparable");
+        assertEquals(CalibrationMetrics.brier(repeated), CalibrationMetrics.brier(weighted), 1e-15);
     }
 
     @Test
@@ -167,7 +166,8 @@ class CalibrationMetricsTest {
         assertFalse(first.equals(otherSeed), "a different seed should draw different resamples");
         assertTrue(first.lower() < first.upper());
         double ece = CalibrationMetrics.ece(predictions, 15);
-        assertTrue(first.lower() < ece && ece < first.upper(), "shifted ECE " + ece + " outside " + first);
+        assertTrue(first.lower() < ece, "shifted ECE " + ece + " below " + first);
+        assertTrue(ece < first.upper(), "shifted ECE " + ece + " above " + first);
     }
 
     @Test
@@ -195,16 +195,16 @@ class CalibrationMetricsTest {
 
     @Test
     void singlePredictionGivesExactValues() {
-        LabelledPredictions one = LabelledPredictions.of(new double[][] {{0.2, 0.8}}, new int[] {0});
+        LabelledPredictions single = LabelledPredictions.of(new double[][] {{0.2, 0.8}}, new int[] {0});
 
-        assertEquals(0.0, CalibrationMetrics.accuracy(one));
-        assertEquals(0.8, CalibrationMetrics.meanConfidence(one));
-        assertEquals(0.8, CalibrationMetrics.ece(one, 15), 1e-15);
-        assertEquals(0.8, CalibrationMetrics.mce(one, 15), 1e-15);
-        assertEquals(0.8, CalibrationMetrics.adaptiveEce(one, 15), 1e-15);
-        assertEquals(0.64 + 0.64, CalibrationMetrics.brier(one), 1e-15);
-        assertEquals(-Math.log(0.2), CalibrationMetrics.nll(one), 1e-15);
-        Interval bootstrap = CalibrationMetrics.bootstrapEceInterval(one, 15, 20, 3L);
+        assertEquals(0.0, CalibrationMetrics.accuracy(single));
+        assertEquals(0.8, CalibrationMetrics.meanConfidence(single));
+        assertEquals(0.8, CalibrationMetrics.ece(single, 15), 1e-15);
+        assertEquals(0.8, CalibrationMetrics.mce(single, 15), 1e-15);
+        assertEquals(0.8, CalibrationMetrics.adaptiveEce(single, 15), 1e-15);
+        assertEquals(0.64 + 0.64, CalibrationMetrics.brier(single), 1e-15);
+        assertEquals(-Math.log(0.2), CalibrationMetrics.nll(single), 1e-15);
+        Interval bootstrap = CalibrationMetrics.bootstrapEceInterval(single, 15, 20, 3L);
         assertEquals(0.8, bootstrap.lower(), 1e-15);
         assertEquals(0.8, bootstrap.upper(), 1e-15);
     }
@@ -225,7 +225,7 @@ class CalibrationMetricsTest {
 
     @Test
     void zeroAndOneConfidenceFallInEndBins() {
-        // A one-class vector has confidence 1.0; the second row's top label has confidence 0.5.
+        // The first row has confidence 1.0, and the second row's top label has confidence 0.5.
         LabelledPredictions predictions = LabelledPredictions.of(new double[][] {{1.0, 0.0}, {0.5, 0.5}},
                 new int[] {0, 1});
         List<ReliabilityBin> diagram = CalibrationMetrics.reliabilityDiagram(predictions, 4);
