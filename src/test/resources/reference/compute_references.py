@@ -124,6 +124,7 @@ def calibration_values(logits, labels):
     correct = (predicted == labels).astype(float)
     n = len(labels)
     weights = 1.0 + (np.arange(n) % 4)
+
     uniform15 = binned_ece(correct, confidence, 15, "uniform")
     reliability_edges = np.arange(16) / 15
     bin_of = np.searchsorted(reliability_edges[1:-1], confidence)
@@ -134,6 +135,7 @@ def calibration_values(logits, labels):
             wilson15.append(wilson(correct[mask].mean(), mask.sum()))
         else:
             wilson15.append(None)
+
     one_hot = np.eye(CLASSES)[labels]
     return {
         "accuracy": float(correct.mean()),

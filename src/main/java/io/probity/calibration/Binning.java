@@ -5,11 +5,11 @@ import java.util.Arrays;
 /**
  * Bin rules for calibration statistics.
  *
- * <p>Equal-width bins: bin {@code i} of {@code B} holds values in {@code (i/B, (i+1)/B]}, with the
+ * <p>Equal-width bins: bin {@code i} of {@code B} contains values in {@code (i/B, (i+1)/B]}, with the
  * edge computed as the float64 quotient {@code i / (double) B}. A value of 0 falls in the first bin
  * and 1.0 in the last. This is the convention of {@code sklearn.calibration.calibration_curve}
  * ({@code searchsorted(edges[1:-1], p)}, side left), whose edges are
- * {@code numpy.linspace(0, 1, B + 1)}; the two edge sets are bitwise equal for B = 15 and differ by
+ * {@code numpy.linspace(0, 1, B + 1)}. The two edge sets are bitwise equal for B = 15 and differ by
  * one ulp at 0.3, 0.6 and 0.7 for B = 10.
  *
  * <p>Equal-mass (quantile) bins: the inner edges are the linear-interpolated sample quantiles at

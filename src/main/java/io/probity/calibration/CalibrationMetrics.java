@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * Top-label bins follow {@link Binning}. The equal-width statistics are also available from stored
  * sums through {@link ReliabilityAccumulator}, with the same results to 1e-12.
  *
- * <p>The tests check every value to 1e-9 against NumPy 1.24, scikit-learn 1.2.1 and SciPy 1.10
+ * <p>The tests check every statistic except the bootstrap interval to 1e-9 against NumPy 1.24, scikit-learn 1.2.1 and SciPy 1.10
  * (see {@code src/test/resources/reference/compute_references.py}).
  */
 public final class CalibrationMetrics {
@@ -69,7 +69,7 @@ public final class CalibrationMetrics {
 
     /**
      * Returns the top-label ECE with {@code bins} equal-width bins, {@code sum_b (W_b / W) |acc_b - conf_b|}
-     * (Guo et al. 2017); see {@link ReliabilityAccumulator#ece()}.
+     * (Guo et al. 2017), as {@link ReliabilityAccumulator#ece()}.
      */
     public static double ece(LabelledPredictions predictions, int bins) {
         return ReliabilityAccumulator.of(predictions, bins).ece();
@@ -88,7 +88,7 @@ public final class CalibrationMetrics {
     /**
      * Returns the top-label ECE with {@code bins} equal-mass bins (the adaptive calibration error of
      * Nixon et al. 2019, "Measuring Calibration in Deep Learning"). Edges are the sample quantiles of
-     * the confidences as in {@link Binning#quantileEdges}; with weights, the edges still come from the
+     * the confidences as in {@link Binning#quantileEdges}. With weights, the edges still come from the
      * unweighted confidences and only the per-bin means are weighted. NaN for an empty batch.
      */
     public static double adaptiveEce(LabelledPredictions predictions, int bins) {
@@ -158,7 +158,7 @@ public final class CalibrationMetrics {
      * 1993). Each of {@code resamples} replicates draws {@code n} rows with replacement, weights
      * included, using {@link SplittableRandom} seeded with {@code seed}, so equal arguments give equal
      * intervals on every JVM. The ends are the 2.5th and 97.5th percentiles of the replicate ECEs,
-     * interpolated linearly as {@code numpy.percentile} does; replicates with total weight 0 are
+     * interpolated linearly as {@code numpy.percentile} does. Replicates with total weight 0 are
      * dropped. ECE is biased upwards on small samples, so the interval can lie entirely above the
      * point estimate.
      *

@@ -1,7 +1,7 @@
 package io.probity.calibration;
 
 /**
- * A two-sided confidence interval {@code [lower, upper]}; both ends are NaN when the interval is
+ * A two-sided confidence interval {@code [lower, upper]}, with both ends NaN when the interval is
  * undefined (no data).
  */
 public record Interval(double lower, double upper) {
@@ -13,8 +13,8 @@ public record Interval(double lower, double upper) {
     public static final Interval UNDEFINED = new Interval(Double.NaN, Double.NaN);
 
     /**
-     * Computes the Wilson score interval for a binomial proportion (Wilson 1927; the same as
-     * {@code statsmodels proportion_confint(method="wilson")}):
+     * Computes the Wilson score interval for a binomial proportion (Wilson 1927), which the tests check
+     * against a NumPy implementation to 1e-9:
      * {@code (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n)}.
      *
      * @param proportion the observed proportion {@code p} in [0, 1]

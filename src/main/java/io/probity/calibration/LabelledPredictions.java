@@ -28,13 +28,13 @@ public final class LabelledPredictions {
         this.classCount = probabilities.length == 0 ? 0 : probabilities[0].length;
     }
 
-    /** Creates an unweighted batch; the arrays are copied. */
+    /** Creates an unweighted batch from copies of the arrays. */
     public static LabelledPredictions of(double[][] probabilities, int[] labels) {
         return weighted(probabilities, labels, null);
     }
 
     /**
-     * Creates a weighted batch; the arrays are copied.
+     * Creates a weighted batch from copies of the arrays.
      *
      * @param weights one finite weight {@code >= 0} per row, or {@code null} for weight 1 everywhere
      */

@@ -70,8 +70,8 @@ public final class ProbabilityVectors {
     }
 
     /**
-     * Returns the margin {@code p_(1) - p_(2)} between the largest and second-largest probability;
-     * a single-class vector has margin {@code p_0}.
+     * Returns the margin {@code p_(1) - p_(2)} between the largest and second-largest probability.
+     * A single-class vector has margin {@code p_0}.
      */
     public static double margin(double[] probabilities) {
         double first = Double.NEGATIVE_INFINITY;
@@ -110,17 +110,18 @@ public final class ProbabilityVectors {
      * Checks that every probability is finite and within [0, 1]. NaN is rejected, not skipped: an
      * input with NaN comes from broken serving code and must be filtered by the caller.
      *
-     * @param row the prediction's index, used only in the error message
+     * @param row the prediction's index for the error message, or -1 for a single vector
      * @throws IllegalArgumentException naming the first invalid entry
      */
     public static void requireValid(double[] probabilities, int row) {
+        String name = row < 0 ? "probabilities" : "probabilities[" + row + "]";
         if (probabilities.length == 0) {
-            throw new IllegalArgumentException("probabilities[" + row + "] is empty");
+            throw new IllegalArgumentException(name + " is empty");
         }
         for (int k = 0; k < probabilities.length; k++) {
             double p = probabilities[k];
             if (!(p >= 0.0 && p <= 1.0)) {
-                throw new IllegalArgumentException("probabilities[" + row + "][" + k + "] = " + p
+                throw new IllegalArgumentException(name + "[" + k + "] = " + p
                         + " is not within [0, 1]; filter non-finite or invalid predictions first");
             }
         }

@@ -9,9 +9,9 @@ import java.util.List;
  * reliability diagram are derived without the raw predictions.
  *
  * <p>Bins are top-label confidence bins as defined in {@link Binning}: with equal-width bins, bin
- * {@code i} of {@code B} holds confidences in {@code (i/B, (i+1)/B]}, 0 in the first and 1.0 in the
+ * {@code i} of {@code B} contains confidences in {@code (i/B, (i+1)/B]}, 0 in the first and 1.0 in the
  * last. Per bin it stores the count, the weight {@code sum w}, {@code sum w^2}, {@code sum w*conf}
- * and {@code sum w*correct}; globally it stores {@code sum w*brier_i} and {@code sum w*nll_i}. The
+ * and {@code sum w*correct}. Globally it stores {@code sum w*brier_i} and {@code sum w*nll_i}. The
  * app stores these sums per time slice and merges them, so 10,000,000 predictions reduce to a few
  * rows. Derived values equal those of {@link CalibrationMetrics} on the raw rows up to summation
  * order, which the tests check to 1e-12.
@@ -112,7 +112,7 @@ public final class ReliabilityAccumulator {
      * @throws IllegalArgumentException on NaN or out-of-range input, which is rejected and not skipped
      */
     public ReliabilityAccumulator add(double[] probabilities, int label, double weight) {
-        ProbabilityVectors.requireValid(probabilities, 0);
+        ProbabilityVectors.requireValid(probabilities, -1);
         if (label < 0 || label >= probabilities.length) {
             throw new IllegalArgumentException("label " + label + " is not a class index in [0, "
                     + probabilities.length + ")");

@@ -5,7 +5,7 @@ package io.probity.calibration;
  *
  * <p>Accuracy and mean confidence are weighted means over the bin's predictions, NaN when the bin's
  * weight is 0. The accuracy interval is the 95 % Wilson interval with the Kish effective sample size
- * {@code (sum w)^2 / sum w^2} in place of {@code n}; that equals {@code count} without weights.
+ * {@code (sum w)^2 / sum w^2} in place of {@code n}, which equals {@code count} without weights.
  *
  * @param lower the lower bin edge (exclusive, except 0 for the first bin)
  * @param upper the upper bin edge (inclusive)

@@ -18,10 +18,10 @@ public record ClassMixDrift(double chiSquare, int degreesOfFreedom, double pValu
      * Compares predicted-class counts, indexed by class, as {@code scipy.stats.chisquare(current,
      * f_exp=expected)} does. Classes absent from both windows are left out of the test. A class absent
      * from the baseline but present now has {@code E_k = 0}: the statistic is then infinite and the
-     * p-value 0, because the baseline says it cannot occur.
+     * p-value 0, because the baseline gives the class probability 0.
      *
      * @return the drift, all NaN (degrees of freedom 0) if either window is empty
-     * @throws IllegalArgumentException if the count vectors differ in length or hold a negative count
+     * @throws IllegalArgumentException if the count vectors differ in length or contain a negative count
      */
     public static ClassMixDrift compare(long[] baselineCounts, long[] currentCounts) {
         DistributionDrift.requireSameLength(baselineCounts, currentCounts);

@@ -35,7 +35,7 @@ public record ConfidenceDistribution(Histogram confidence, Histogram margin, His
     }
 
     /**
-     * Computes the histograms separately for each predicted class; element {@code k} covers the
+     * Computes the histograms separately for each predicted class. Element {@code k} covers the
      * predictions whose argmax is {@code k} and is empty if there are none.
      *
      * @throws IllegalArgumentException if a vector is invalid or its length is not {@code classCount}

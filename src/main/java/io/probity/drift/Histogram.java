@@ -6,8 +6,8 @@ import java.util.Arrays;
  * Immutable counts of values in [0, 1] over equal-width bins with NumPy {@code histogram} edges.
  *
  * <p>For {@code B} bins the edges are {@code numpy.linspace(0, 1, B + 1)}: {@code e_i = i * (1.0 / B)}
- * in float64 and {@code e_B = 1.0}. Bin {@code i} holds {@code [e_i, e_{i+1})}, except the last,
- * which also holds 1.0. Note that {@code 3 * (1.0 / 10)} is {@code 0.30000000000000004}, so these
+ * in float64 and {@code e_B = 1.0}. Bin {@code i} contains {@code [e_i, e_{i+1})}, and the last
+ * bin also contains 1.0. Note that {@code 3 * (1.0 / 10)} is {@code 0.30000000000000004}, so these
  * edges differ by one ulp from {@code i / B} at some points.
  *
  * <p>Histograms merge by adding counts, so the app can store fine histograms per time slice and
@@ -24,8 +24,8 @@ public final class Histogram {
     /**
      * Counts {@code values} into {@code bins} bins.
      *
-     * @throws IllegalArgumentException if a value is NaN or outside [0, 1]; such values are rejected,
-     *     not skipped
+     * @throws IllegalArgumentException if a value is NaN or outside [0, 1]. Such values are rejected,
+     *     not skipped.
      */
     public static Histogram of(double[] values, int bins) {
         long[] counts = new long[requireBins(bins)];

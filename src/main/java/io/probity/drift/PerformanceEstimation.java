@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Accuracy of an unlabelled window estimated from its confidences (confidence-based performance
- * estimation, as in NannyML's CBPE).
+ * estimation, the idea of NannyML's CBPE with a histogram-binning calibrator).
  *
  * <p>Each current top-label confidence {@code c} is mapped through the baseline's reliability curve,
  * a step function: the baseline accuracy of the equal-width bin {@code (i/B, (i+1)/B]} holding
@@ -28,7 +28,7 @@ public final class PerformanceEstimation {
      * Estimates accuracy from current top-label confidences.
      *
      * @param baseline the labelled baseline window's sums, which fix the bins
-     * @param currentConfidences confidences in [0, 1]; NaN is rejected
+     * @param currentConfidences confidences in [0, 1], with NaN rejected
      * @return the estimate, NaN if {@code currentConfidences} is empty
      */
     public static double estimateAccuracy(ReliabilityAccumulator baseline, double[] currentConfidences) {

@@ -32,7 +32,7 @@ final class SpecialFunctions {
     /**
      * Returns the regularised upper incomplete gamma function {@code Q(a, x)}, by the power series of
      * {@code P = 1 - Q} for {@code x < a + 1} and by Lentz's continued fraction otherwise
-     * (Press et al., "Numerical Recipes", 3rd ed., section 6.2).
+     * (the method of Press et al., "Numerical Recipes").
      */
     static double regularizedGammaQ(double a, double x) {
         if (x <= 0) {
