@@ -7,6 +7,8 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import io.probity.audit.AuditFilter;
@@ -21,11 +23,14 @@ import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Audit page: predictions whose audit failed or warned, with their causes and a detail view. */
+/**
+ * Audit page: predictions whose audit failed or warned, with their causes and a detail view.
+ * The filters are kept in the URL ({@code ?model=&cause=&verdict=}).
+ */
 @Route(value = "audit", layout = MainLayout.class)
 @PageTitle("Audit | Probity")
 @RolesAllowed({Role.ANALYST, Role.REVIEWER, Role.OPS, Role.ADMIN})
-public class AuditView extends VerticalLayout {
+public class AuditView extends VerticalLayout implements BeforeEnterObserver {
 
     private final AuditQueryService audits;
     private final ModelQueryService models;
@@ -44,6 +49,14 @@ public class AuditView extends VerticalLayout {
 
         configureGrid();
         add(new H2("Audit findings"), createFilters(), causeSummary, grid);
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        var query = event.getLocation().getQueryParameters();
+        model.setValue(query.getSingleParameter("model").orElse(null));
+        cause.setValue(query.getSingleParameter("cause").orElse(null));
+        verdict.setValue(query.getSingleParameter("verdict").orElse(null));
         refresh();
     }
 
@@ -57,9 +70,9 @@ public class AuditView extends VerticalLayout {
         verdict.setItems("fail", "warn");
         verdict.setClearButtonVisible(true);
         verdict.setPlaceholder("fail and warn");
-        model.addValueChangeListener(change -> refresh());
-        cause.addValueChangeListener(change -> refresh());
-        verdict.addValueChangeListener(change -> refresh());
+        model.addValueChangeListener(change -> onFilterChange(change.isFromClient()));
+        cause.addValueChangeListener(change -> onFilterChange(change.isFromClient()));
+        verdict.addValueChangeListener(change -> onFilterChange(change.isFromClient()));
         HorizontalLayout filters = new HorizontalLayout(model, cause, verdict);
         filters.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
         return filters;
@@ -88,6 +101,15 @@ public class AuditView extends VerticalLayout {
         causeSummary.setText(counts.isEmpty() ? "No findings."
                 : "Causes: " + counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(" · ")));
+    }
+
+    private void onFilterChange(boolean fromClient) {
+        if (!fromClient) {
+            return;
+        }
+        refresh();
+        UrlState.replace(this, "audit", java.util.Map.of("model", model.getOptionalValue(),
+                "cause", cause.getOptionalValue(), "verdict", verdict.getOptionalValue()));
     }
 
     private void openDetail(AuditFinding finding) {

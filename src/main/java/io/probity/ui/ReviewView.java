@@ -11,7 +11,12 @@ import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.orderedlayout.FlexLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.router.BeforeEnterEvent;
+import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
+import io.probity.model.ModelQueryService;
+import io.probity.model.ModelSummary;
 import com.vaadin.flow.router.Route;
 import io.probity.api.ApiException;
 import io.probity.review.ReviewItem;
@@ -29,27 +34,47 @@ import java.util.Map;
 
 /**
  * Review queue, first cut: open items (confidence below 0.6 or a failed audit); open one,
- * choose the true class, and the label counts in the calibration figures.
+ * choose the true class, and the label counts in the calibration figures. The model filter is
+ * kept in the URL ({@code ?model=}).
  */
 @Route(value = "review", layout = MainLayout.class)
 @PageTitle("Review queue | Probity")
 @RolesAllowed({Role.REVIEWER, Role.OPS, Role.ADMIN})
-public class ReviewView extends VerticalLayout {
+public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
 
     private static final int PAGE = 500;
 
     private final ReviewService reviews;
     private final Span counts = new Span();
+    private final ComboBox<String> model = new ComboBox<>("Model");
     private final Grid<ReviewItem> grid = new Grid<>(ReviewItem.class, false);
 
     @Inject
-    public ReviewView(ReviewService reviews) {
+    public ReviewView(ReviewService reviews, ModelQueryService models) {
         this.reviews = reviews;
         setSizeFull();
 
         configureGrid();
-        add(new H2("Review queue"), counts, grid);
+        configureModelFilter(models);
+        add(new H2("Review queue"), model, counts, grid);
+    }
+
+    @Override
+    public void beforeEnter(BeforeEnterEvent event) {
+        model.setValue(event.getLocation().getQueryParameters().getSingleParameter("model").orElse(null));
         refresh();
+    }
+
+    private void configureModelFilter(ModelQueryService models) {
+        model.setItems(models.listModels().stream().map(ModelSummary::model).toList());
+        model.setClearButtonVisible(true);
+        model.setPlaceholder("All models");
+        model.addValueChangeListener(change -> {
+            if (change.isFromClient()) {
+                refresh();
+                UrlState.replace(this, "review", Map.of("model", model.getOptionalValue()));
+            }
+        });
     }
 
     private void configureGrid() {
@@ -67,7 +92,7 @@ public class ReviewView extends VerticalLayout {
     private void refresh() {
         Map<String, Long> byState = reviews.countsByState();
         counts.setText("Open: " + byState.get("open") + " · Resolved: " + byState.get("resolved"));
-        List<ReviewItem> items = reviews.openItems(null, PAGE);
+        List<ReviewItem> items = reviews.openItems(model.getValue(), PAGE);
         grid.setItems(items);
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.probity.support.TestData;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -26,8 +26,12 @@ class MetricsApiTest {
     private final String shiftedModel = TestData.uniqueModel("digits-shift");
     private JsonNode expected;
 
-    @BeforeAll
+    /** Runs before the first test only; RestAssured's port is set per test, not before @BeforeAll. */
+    @BeforeEach
     void ingestDigits() throws Exception {
+        if (expected != null) {
+            return;
+        }
         expected = JSON.readTree(TestData.resource("datasets/digits/expected-metrics.json"));
         ingest("demo/digits/reference.ndjson", referenceModel);
         ingest("demo/digits/shifted.ndjson", shiftedModel);
@@ -35,7 +39,7 @@ class MetricsApiTest {
 
     private static void ingest(String resource, String model) {
         String body = TestData.withModel(TestData.lines(resource), "digits-logreg", model);
-        given().header("X-API-Key", TestData.API_KEY).contentType("application/x-ndjson").body(body)
+        given().header("X-API-Key", TestData.API_KEY).contentType("application/x-ndjson").body(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/api/v1/predictions").then().statusCode(200)
                 .body("accepted", org.hamcrest.Matchers.equalTo(899));
     }

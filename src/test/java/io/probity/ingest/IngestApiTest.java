@@ -26,7 +26,7 @@ class IngestApiTest {
     private static final String NDJSON = "application/x-ndjson";
 
     private static Response post(String contentType, String body) {
-        return given().header("X-API-Key", TestData.API_KEY).contentType(contentType).body(body)
+        return given().header("X-API-Key", TestData.API_KEY).contentType(contentType).body(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/api/v1/predictions");
     }
 
@@ -139,9 +139,9 @@ class IngestApiTest {
 
     @Test
     void missingOrWrongKeyIs401() {
-        given().contentType(NDJSON).body("{}").post("/api/v1/predictions")
+        given().contentType(NDJSON).body("{}".getBytes()).post("/api/v1/predictions")
                 .then().statusCode(401).contentType(ContentType.JSON).body("error", equalTo("unauthorized"));
-        given().header("X-API-Key", "wrong").contentType(NDJSON).body("{}").post("/api/v1/predictions")
+        given().header("X-API-Key", "wrong").contentType(NDJSON).body("{}".getBytes()).post("/api/v1/predictions")
                 .then().statusCode(401).body("message", containsString("invalid"));
         given().get("/api/v1/models").then().statusCode(401);
     }
