@@ -52,7 +52,10 @@ public final class AuditCauses {
     public static final String ONE_HOT = "one-hot";
     /** Every reported value is 1: a softmax taken over the batch axis of a batch of one. */
     public static final String WRONG_AXIS = "wrong-axis";
-    /** Reported values deviate from the recomputation by more than the tolerance of their precision but by at most 16 times it; the verdict is warn. */
+    /**
+     * Reported values deviate from the recomputation by more than the tolerance of their precision, but by no
+     * more than that tolerance with its arithmetic error estimate multiplied by 16; the verdict is warn.
+     */
     public static final String IMPRECISE = "imprecise";
 
     /** Every code above, in the order they are documented. */

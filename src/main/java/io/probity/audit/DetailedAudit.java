@@ -82,11 +82,14 @@ final class DetailedAudit {
         }
 
         if (!tolerance.hasOverride) {
+            boolean near = true;
             double ratio = 0;
             for (int i = 0; i < reported.length; i++) {
-                ratio = Math.max(ratio, Math.abs(reported[i] - recomputed[i]) / tolerance.nearTolerance(i, recomputed[i]));
+                double diff = Math.abs(reported[i] - recomputed[i]);
+                near &= diff <= tolerance.tolerance(i, recomputed[i], ToleranceModel.WARN_FACTOR);
+                ratio = Math.max(ratio, diff / tolerance.tolerance(i, recomputed[i], 1));
             }
-            if (ratio <= ToleranceModel.WARN_FACTOR) {
+            if (near) {
                 findings.add(AuditCauses.IMPRECISE, Verdict.WARN, String.format(Locale.ROOT,
                         "Reported values differ from the softmax of the logits by up to %.3g, %.1f times the tolerance "
                                 + "of their precision: close, but less precise than their format allows.",
@@ -234,7 +237,8 @@ final class DetailedAudit {
 
     /**
      * Adds {@code range} for a value outside [0, 1] and {@code sum} for a sum off 1 by more than the sum
-     * tolerance. With {@code warnBand}, a sum off by at most 16 times the tolerance gives a warn.
+     * tolerance. With {@code warnBand}, a sum that fits once the arithmetic error estimate is multiplied by
+     * {@link ToleranceModel#WARN_FACTOR} gives a warn.
      */
     private static void checkRangeAndSum(Findings findings, double[] reported, ToleranceModel tolerance, boolean warnBand) {
         for (int i = 0; i < reported.length; i++) {
@@ -252,7 +256,8 @@ final class DetailedAudit {
             return;
         }
         String sentence = "Reported values sum to " + sumText(sum) + " instead of 1.";
-        if (warnBand && !tolerance.hasOverride && deviation <= ToleranceModel.WARN_FACTOR * allowed) {
+        double warnAllowed = tolerance.sumTolerance(reported, 1.0, ToleranceModel.WARN_FACTOR);
+        if (warnBand && !tolerance.hasOverride && deviation <= warnAllowed) {
             findings.add(AuditCauses.SUM, Verdict.WARN, String.format(Locale.ROOT, "Reported values sum to %s, off 1 by "
                     + "%.1f times the tolerance of their precision: close, but less precise than their format allows.",
                     sumText(sum), deviation / allowed));

@@ -19,7 +19,8 @@ import java.util.List;
  *   <li>the changes of precision, which pass: {@code rounded} (values with at most d decimals within
  *       {@code 0.5 * 10^-d} of the recomputation) and {@code low-precision} (float16 or bfloat16 values within
  *       their rounding), each first with exact logits and then allowing for logits rounded to d decimals;</li>
- *   <li>the warn band: every value within 16 times its tolerance gives warn with cause {@code imprecise};</li>
+ *   <li>the warn band: when every value fits once the arithmetic error estimate in its tolerance is multiplied
+ *       by 16, the verdict is warn with cause {@code imprecise};</li>
  *   <li>the known faults in {@link Transformations}, the first that fits: {@code temperature} (with
  *       {@code temperature-twice}), {@code class-order}, {@code sigmoid}, {@code log-probabilities},
  *       {@code logits-as-probabilities}, {@code double-softmax}, {@code percent}, {@code wrong-axis},
@@ -28,7 +29,7 @@ import java.util.List;
  *   <li>the symptoms {@code range} and {@code sum}, then {@code argmax}.</li>
  * </ol>
  * Records without logits get the checks that need none: {@code non-finite}, {@code range}, {@code sum} (warn
- * within 16 times its tolerance), {@code percent}, {@code log-probabilities}, {@code wrong-axis}, {@code one-hot}
+ * in the same band), {@code percent}, {@code log-probabilities}, {@code wrong-axis}, {@code one-hot}
  * (warn) and {@code argmax} against the reported values.
  *
  * <p><b>Argmax.</b> The predicted class must hold a maximum of the reported values, or of the recomputed values

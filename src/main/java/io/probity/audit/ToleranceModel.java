@@ -18,19 +18,27 @@ package io.probity.audit;
  * <p><b>Representation.</b> Storing a value q in a format with unit roundoff u_f and smallest normal value
  * N_f moves it by at most {@code u_f |q| + N_f}; d-decimal text moves it by at most {@code 0.5 * 10^-d}.
  *
- * <p><b>Rounded logits.</b> When every logit has at most d decimals (d from 1 to 12) and is not a float32
+ * <p><b>Rounded logits.</b> When every logit has at most d decimals (d from 3 to 12) and is not a float32
  * value, the logits were probably rounded for the payload after the probabilities were computed. Each
  * logit may then be off by {@code h = 0.5 * 10^-d}, which changes {@code ln p_i} by at most {@code 2h / T}.
- * This allowance is added only after a comparison without it has failed, so short hand-written logits
- * such as {@code [2.5, 1.2, 0.5]} are first treated as exact.
+ * This allowance is added only after a comparison without it has failed. Logits with at most 2 decimals,
+ * such as the hand-written {@code [2.5, 1.2, 0.5]}, are treated as exact, because an allowance of 1 % or
+ * more would hide real faults.
  *
  * <p>The clean-match tolerance is {@code (relArith_i + u_f) p_i + N_f} with the reported vector's own
  * float format (float32 when every value survives a float32 round trip, else float64).
  */
 final class ToleranceModel {
 
-    /** Factor above the tolerance up to which a deviation gives a warn instead of a fail. */
+    /**
+     * Factor on the arithmetic error estimate up to which a deviation gives a warn instead of a fail. It
+     * leaves room for approximate exp kernels and float16 arithmetic that exceed the error model.
+     */
+    // NOTE: 16 is a judgment, not derived from a measured error distribution.
     static final double WARN_FACTOR = 16;
+
+    /** Fewest decimals that make logits count as rounded; see the class comment. */
+    static final int MIN_ROUNDED_LOGIT_DECIMALS = 3;
 
     final int n;
     final double temperature;
@@ -100,8 +108,7 @@ final class ToleranceModel {
                 int d = Precision.isFloat32(z) ? -1 : Precision.decimals(z);
                 logitDecimals = (d < 0 || logitDecimals < 0) ? -1 : Math.max(logitDecimals, d);
             }
-            if (logitDecimals == 0) {
-                // Integer logits that are not float32 values are too large to be rounded model output.
+            if (logitDecimals < MIN_ROUNDED_LOGIT_DECIMALS) {
                 logitDecimals = -1;
             }
         }
@@ -189,9 +196,14 @@ final class ToleranceModel {
         return error;
     }
 
-    /** Returns the tolerance of class i for the warn band, before multiplying by {@link #WARN_FACTOR}. */
-    double nearTolerance(int i, double p) {
-        return (relativeArithmetic[i] + relativeLogitAllowance(temperature)) * p + representationError(p);
+    /**
+     * Returns the tolerance of class i at recomputed value p in the coarsest reported format, with the logit
+     * allowance. {@code arithmeticScale} multiplies only the arithmetic error, the one part that is an
+     * estimate; representation errors and the logit allowance are bounds already.
+     */
+    double tolerance(int i, double p, double arithmeticScale) {
+        return (arithmeticScale * relativeArithmetic[i] + relativeLogitAllowance(temperature)) * p
+                + representationError(p);
     }
 
     /**
@@ -227,6 +239,11 @@ final class ToleranceModel {
      * representation error.
      */
     double sumTolerance(double[] reported, double scale) {
+        return sumTolerance(reported, scale, 1);
+    }
+
+    /** Returns {@link #sumTolerance(double[], double)} with the arithmetic part multiplied by {@code arithmeticScale}. */
+    double sumTolerance(double[] reported, double scale, double arithmeticScale) {
         if (hasOverride) {
             return n * override * scale;
         }
@@ -239,7 +256,7 @@ final class ToleranceModel {
             }
             representation += representationError(r);
         }
-        return scale * 2 * arithmeticUnitRoundoff * (2 + Math.sqrt(n) + 2 * entropy) + representation;
+        return arithmeticScale * scale * 2 * arithmeticUnitRoundoff * (2 + Math.sqrt(n) + 2 * entropy) + representation;
     }
 
     /** Returns a short name of the reported vector's float format for explanations. */

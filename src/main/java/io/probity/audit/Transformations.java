@@ -163,11 +163,15 @@ final class Transformations {
             return null;
         }
         int shift = ClassOrder.rotation(perm);
+        // A shift by k of n classes is also a shift by k - n; name the shorter one.
+        int signedShift = shift > n / 2 ? shift - n : shift;
         String explanation;
-        if (shift != 0) {
-            explanation = String.format(Locale.ROOT, "Reported values equal the recomputation rotated by %d class%s, "
-                    + "an off-by-one error in the class list: position i holds class (i + %d) mod %d.",
-                    shift, shift == 1 ? "" : "es", shift, n);
+        if (signedShift != 0) {
+            int size = Math.abs(signedShift);
+            explanation = String.format(Locale.ROOT, "Reported values equal the recomputation shifted by %s, an "
+                    + "off-by-%s error in the class list: position i holds the probability of class i %s %d (mod %d).",
+                    size == 1 ? "one class" : size + " classes", size == 1 ? "one" : String.valueOf(size),
+                    signedShift > 0 ? "+" : "-", size, n);
         } else {
             explanation = "Reported values equal the recomputation in another class order: reported position i "
                     + "holds recomputed class perm[i], with perm = " + formatPermutation(perm) + ".";
@@ -192,7 +196,7 @@ final class Transformations {
             }
         }
         return Fit.of(AuditCauses.SIGMOID, "Reported values equal an element-wise sigmoid of the logits instead of a "
-                + "softmax, so they are not a distribution over the classes (sum " + format(sum(reported)) + ").");
+                + "softmax, so they are not a distribution over the classes.");
     }
 
     private Fit logProbabilities() {
@@ -332,8 +336,7 @@ final class Transformations {
         String keptClasses = keepsTopK(kept) ? "the " + kept + " largest probabilities"
                 : kept + " of the " + n + " probabilities";
         if (truncated) {
-            return Fit.of(AuditCauses.TRUNCATED, "Reported values keep " + keptClasses + " and set the others to 0, "
-                    + "so they sum to " + format(sum(reported)) + " instead of 1.");
+            return Fit.of(AuditCauses.TRUNCATED, "Reported values keep " + keptClasses + " and set the others to 0.");
         }
         if (subset) {
             return Fit.of(AuditCauses.SUBSET, "Reported values are a softmax over only " + kept + " of the " + n

@@ -7,8 +7,9 @@ package io.probity.audit;
  *   <li>{@link #PASS}: the reported probabilities are a softmax of the logits, possibly after a harmless
  *       change of precision (causes {@code rounded} or {@code low-precision}).</li>
  *   <li>{@link #WARN}: the record is close to a softmax but the audit cannot confirm it. Two cases use it:
- *       a deviation above the tolerance but within 16 times it (cause {@code imprecise}, or {@code sum}
- *       without logits), and a one-hot vector sent without logits (cause {@code one-hot}).</li>
+ *       a deviation above the tolerance that fits once the arithmetic error estimate in the tolerance is
+ *       multiplied by 16 (cause {@code imprecise}, or {@code sum} for a record without logits), and a one-hot
+ *       vector sent without logits (cause {@code one-hot}).</li>
  *   <li>{@link #FAIL}: the serving code changed the probabilities in a way that misleads a reader.</li>
  * </ul>
  */
