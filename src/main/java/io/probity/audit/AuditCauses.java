@@ -54,7 +54,7 @@ public final class AuditCauses {
     public static final String WRONG_AXIS = "wrong-axis";
     /**
      * Reported values deviate from the recomputation by more than the tolerance of their precision, but by no
-     * more than that tolerance with its arithmetic error estimate multiplied by 16; the verdict is warn.
+     * more than that tolerance with its arithmetic error estimate multiplied by 16. The verdict is warn.
      */
     public static final String IMPRECISE = "imprecise";
 

@@ -7,7 +7,7 @@ package io.probity.audit;
  *                            of the input: a value matches when {@code |reported_i - expected_i| <= toleranceOverride},
  *                            and the sum check allows {@code n * toleranceOverride}. With an override the audit
  *                            does not infer {@code rounded} or {@code low-precision} and gives no warn for near
- *                            matches. NaN (the default) derives the tolerance; otherwise finite and at least 0.
+ *                            matches. NaN (the default) derives the tolerance, and any other value must be finite and at least 0.
  * @param temperatureOverride a temperature that replaces the one declared for the record; NaN (the default)
  *                            uses the declared temperature, otherwise finite and greater than 0
  */

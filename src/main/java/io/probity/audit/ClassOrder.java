@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
  * (8! = 40,320, with branches cut as soon as a position cannot be filled), and above that limit the
  * matching of the two vectors sorted by value. Sorting finds a fitting permutation whenever one exists,
  * because both ends of the interval {@code q +- tolerance(q)} grow with q (the exchange argument for
- * intervals with sorted ends); the exhaustive search only adds a preference for the lexicographically
+ * intervals with sorted ends). The exhaustive search only adds a preference for the lexicographically
  * first permutation when ties allow several.
  */
 final class ClassOrder {

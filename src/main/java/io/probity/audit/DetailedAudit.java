@@ -51,7 +51,7 @@ final class DetailedAudit {
         if (Double.isNaN(recomputed[0])) {
             addNonFinite(findings, true, false);
         } else {
-            findings.passSentence("Recomputed the probabilities from the logits; the record sent no probabilities to "
+            findings.passSentence("Recomputed the probabilities from the logits. The record sent no probabilities to "
                     + "compare with them.");
             checkArgmax(findings, recomputed, predictedClass, "recomputed");
         }
@@ -203,7 +203,7 @@ final class DetailedAudit {
         if (wrongAxis != null) {
             findings.add(AuditCauses.WRONG_AXIS, Verdict.FAIL, wrongAxis.explanation());
         } else if (Transformations.oneHotIndex(reported) >= 0) {
-            findings.add(AuditCauses.ONE_HOT, Verdict.WARN, "The probabilities are a one-hot vector; without logits the "
+            findings.add(AuditCauses.ONE_HOT, Verdict.WARN, "The probabilities are a one-hot vector. Without logits the "
                     + "audit cannot tell a hard label from a softmax that is certain to float precision.");
         }
 
@@ -231,8 +231,8 @@ final class DetailedAudit {
 
         checkRangeAndSum(findings, reported, tolerance, true);
         findings.passSentence("The probabilities form a distribution within " + tolerance.fineFormatName()
-                + " precision; " + (noLogits ? "the record sent no logits" : "the logits are not finite")
-                + ", so they cannot be recomputed.");
+                + " precision. They cannot be recomputed because "
+                + (noLogits ? "the record sent no logits." : "the logits are not finite."));
     }
 
     /**
@@ -274,10 +274,10 @@ final class DetailedAudit {
     }
 
     /**
-     * Checks that the predicted class is a maximum of {@code values}; ties are exact equality, so any of several
+     * Checks that the predicted class is a maximum of {@code values}. Ties compare exactly, so any of several
      * tied maxima passes.
      */
-    private static void checkArgmax(Findings findings, double[] values, int predictedClass, String which) {
+    private static void checkArgmax(Findings findings, double[] values, int predictedClass, String vectorName) {
         if (predictedClass < 0) {
             return;
         }
@@ -286,7 +286,7 @@ final class DetailedAudit {
             return;
         }
         findings.add(AuditCauses.ARGMAX, Verdict.FAIL, "The predicted class " + predictedClass + " is not the most "
-                + "probable class: class " + top + " has the largest " + which + " value, "
+                + "probable class: class " + top + " has the largest " + vectorName + " value, "
                 + Transformations.format(values[top]) + ", against " + Transformations.format(values[predictedClass]) + ".");
     }
 

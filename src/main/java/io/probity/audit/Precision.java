@@ -50,6 +50,8 @@ final class Precision {
      * Jackson write a float32 field. Such values are decimal renderings of float32 values, not float32
      * values themselves.
      */
+    // NOTE: JDK 17's Float.toString sometimes prints a digit more than the shortest text (fixed in JDK 19),
+    // so text from a shortest-digits writer can miss this check and be judged as decimals instead.
     static boolean isFloat32Text(double x) {
         return Double.parseDouble(Float.toString((float) x)) == x;
     }

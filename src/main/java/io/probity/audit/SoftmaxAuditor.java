@@ -153,7 +153,12 @@ public final class SoftmaxAuditor {
             }
         }
 
-        String explanation = override ? CLEAN_OVERRIDE : float32 ? CLEAN_FLOAT32 : CLEAN_FLOAT64;
+        String explanation = CLEAN_FLOAT64;
+        if (override) {
+            explanation = CLEAN_OVERRIDE;
+        } else if (float32) {
+            explanation = CLEAN_FLOAT32;
+        }
         return new AuditResult(Verdict.PASS, List.of(), maxAbsDiff, recomputed, Double.NaN, null, -1, Double.NaN,
                 explanation);
     }

@@ -199,7 +199,7 @@ final class ToleranceModel {
     /**
      * Returns the tolerance of class i at recomputed value p in the coarsest reported format, with the logit
      * allowance. {@code arithmeticScale} multiplies only the arithmetic error, the one part that is an
-     * estimate; representation errors and the logit allowance are bounds already.
+     * estimate, because representation errors and the logit allowance are bounds already.
      */
     double tolerance(int i, double p, double arithmeticScale) {
         return (arithmeticScale * relativeArithmetic[i] + relativeLogitAllowance(temperature)) * p

@@ -2,6 +2,7 @@ package io.probity.audit;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Known serving faults, each a transformation of the logits that the audit tries when the reported values do
@@ -41,45 +42,24 @@ final class Transformations {
     /** Returns the first transformation of finite logits that reproduces the finite reported values, or null. */
     static Fit find(double[] logits, double[] reported, double[] recomputed, double temperature, ToleranceModel tolerance) {
         Transformations search = new Transformations(logits, reported, recomputed, temperature, tolerance);
-        Fit fit = search.temperature();
-        if (fit == null) {
-            fit = search.classOrder();
+        List<Supplier<Fit>> candidates = List.of(search::temperature, search::classOrder, search::sigmoid,
+                search::logProbabilities, search::logitsAsProbabilities, search::doubleSoftmax, search::percent,
+                () -> wrongAxis(reported), search::oneHot, search::truncatedOrSubset, search::unnormalised);
+
+        for (Supplier<Fit> candidate : candidates) {
+            Fit fit = candidate.get();
+            if (fit != null) {
+                return fit;
+            }
         }
-        if (fit == null) {
-            fit = search.sigmoid();
-        }
-        if (fit == null) {
-            fit = search.logProbabilities();
-        }
-        if (fit == null) {
-            fit = search.logitsAsProbabilities();
-        }
-        if (fit == null) {
-            fit = search.doubleSoftmax();
-        }
-        if (fit == null) {
-            fit = search.percent();
-        }
-        if (fit == null) {
-            fit = wrongAxis(reported);
-        }
-        if (fit == null) {
-            fit = search.oneHot();
-        }
-        if (fit == null) {
-            fit = search.truncatedOrSubset();
-        }
-        if (fit == null) {
-            fit = search.unnormalised();
-        }
-        return fit;
+        return null;
     }
 
     /**
      * Estimates the temperature T' from {@code ln r_i - ln r_j = (z_i - z_j) / T'} by weighted least squares.
      * Over all pairs this equals the centred regression of {@code ln r_i} on {@code z_i}, with slope 1 / T'.
      * Each point is weighted by {@code (r_i / tolerance(r_i))^2}, the inverse variance of {@code ln r_i}, so
-     * values that carry few significant digits (small rounded or subnormal values) count less; zeros are
+     * values that carry few significant digits (small rounded or subnormal values) count less. Zeros are
      * left out. On exact data the slope is exact up to float64 rounding.
      */
     static double impliedTemperature(double[] logits, double[] reported, ToleranceModel tolerance) {
@@ -136,23 +116,23 @@ final class Transformations {
             }
         }
 
-        String implied2 = formatTemperature(implied);
-        String declared = formatTemperature(temperature);
+        String impliedText = formatTemperature(implied);
+        String declaredText = formatTemperature(temperature);
         if (temperature != 1.0 && near(implied, temperature * temperature)) {
             return new Fit(List.of(AuditCauses.TEMPERATURE, AuditCauses.TEMPERATURE_TWICE), implied, null,
-                    "Reported values equal a softmax at temperature " + implied2 + ", the square of the declared "
-                            + declared + ", so the temperature was applied twice.");
+                    "Reported values equal a softmax at temperature " + impliedText + ", the square of the declared "
+                            + declaredText + ", so the temperature was applied twice.");
         }
         String explanation;
         if (temperature != 1.0 && near(implied, 1.0)) {
-            explanation = "Reported values equal a softmax at temperature " + implied2 + ", so the declared temperature "
-                    + declared + " was not applied.";
+            explanation = "Reported values equal a softmax at temperature " + impliedText + ", so the declared temperature "
+                    + declaredText + " was not applied.";
         } else if (temperature != 1.0 && near(implied, 1 / temperature)) {
-            explanation = "Reported values equal a softmax at temperature " + implied2 + ", the reciprocal of the declared "
-                    + declared + ", so the logits were multiplied by the temperature instead of divided by it.";
+            explanation = "Reported values equal a softmax at temperature " + impliedText + ", the reciprocal of the declared "
+                    + declaredText + ", so the logits were multiplied by the temperature instead of divided by it.";
         } else {
-            explanation = "Reported values equal a softmax at temperature " + implied2
-                    + ", but the declared temperature is " + declared + ".";
+            explanation = "Reported values equal a softmax at temperature " + impliedText
+                    + ", but the declared temperature is " + declaredText + ".";
         }
         return new Fit(List.of(AuditCauses.TEMPERATURE), implied, null, explanation);
     }
@@ -163,7 +143,7 @@ final class Transformations {
             return null;
         }
         int shift = ClassOrder.rotation(perm);
-        // A shift by k of n classes is also a shift by k - n; name the shorter one.
+        // A shift by k of n classes is also a shift by k - n, so name the shorter one.
         int signedShift = shift > n / 2 ? shift - n : shift;
         String explanation;
         if (signedShift != 0) {
@@ -307,18 +287,18 @@ final class Transformations {
      * recomputed value above its tolerance, or the zero would be a plain underflow.
      */
     private Fit truncatedOrSubset() {
-        int kept = 0;
+        int keptCount = 0;
         boolean zeroedVisible = false;
         double keptSum = 0;
         for (int i = 0; i < n; i++) {
             if (reported[i] != 0.0) {
-                kept++;
+                keptCount++;
                 keptSum += recomputed[i];
             } else if (recomputed[i] > tolerance.faultTolerance(recomputed[i])) {
                 zeroedVisible = true;
             }
         }
-        if (kept == 0 || kept == n || !zeroedVisible) {
+        if (keptCount == 0 || keptCount == n || !zeroedVisible) {
             return null;
         }
 
@@ -333,13 +313,13 @@ final class Transformations {
             subset &= Math.abs(reported[i] - renormalised) <= tolerance.faultTolerance(renormalised);
         }
 
-        String keptClasses = keepsTopK(kept) ? "the " + kept + " largest probabilities"
-                : kept + " of the " + n + " probabilities";
+        String keptClasses = keepsTopK(keptCount) ? "the " + keptCount + " largest probabilities"
+                : keptCount + " of the " + n + " probabilities";
         if (truncated) {
             return Fit.of(AuditCauses.TRUNCATED, "Reported values keep " + keptClasses + " and set the others to 0.");
         }
         if (subset) {
-            return Fit.of(AuditCauses.SUBSET, "Reported values are a softmax over only " + kept + " of the " + n
+            return Fit.of(AuditCauses.SUBSET, "Reported values are a softmax over only " + keptCount + " of the " + n
                     + " classes, renormalised to sum to 1, with 0 for the others.");
         }
         return null;

@@ -161,7 +161,8 @@ class SoftmaxAuditorTest {
     void subnormalProbabilitiesPass() {
         double[] logits = {0.0, -740.0, -1.0};
         double[] p = Softmax.softmax(logits, 1.0);
-        assertTrue(p[1] > 0 && p[1] < Double.MIN_NORMAL, "p[1] = " + p[1] + " should be subnormal");
+        assertTrue(p[1] > 0, "p[1] = " + p[1] + " should be above 0");
+        assertTrue(p[1] < Double.MIN_NORMAL, "p[1] = " + p[1] + " should be subnormal");
         assertEquals(List.of(), audit(logits, p).causes());
 
         double[] flushed = p.clone();
@@ -170,7 +171,8 @@ class SoftmaxAuditorTest {
 
         double[] float32Logits = {0.0, -100.0, -1.0};
         double[] f32 = float32(Softmax.softmax(float32Logits, 1.0));
-        assertTrue(f32[1] > 0 && f32[1] < 0x1p-126, "f32[1] = " + f32[1] + " should be a float32 subnormal");
+        assertTrue(f32[1] > 0, "f32[1] = " + f32[1] + " should be above 0");
+        assertTrue(f32[1] < 0x1p-126, "f32[1] = " + f32[1] + " should be a float32 subnormal");
         assertEquals(List.of(), audit(float32Logits, f32).causes());
     }
 

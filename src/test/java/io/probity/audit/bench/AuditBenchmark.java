@@ -104,7 +104,7 @@ public class AuditBenchmark {
                 AuditSettings.DEFAULT);
     }
 
-    /** One operation is the softmax of all 1,000,000 rows. */
+    /** Computes the softmax of all 1,000,000 rows, which is one operation. */
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
