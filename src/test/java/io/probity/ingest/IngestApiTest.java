@@ -56,6 +56,13 @@ class IngestApiTest {
                 assertEquals("accepted", result.get("status").asText(), "status of " + id);
                 assertEquals(expected.get("verdict").asText(), result.get("audit").get("verdict").asText(),
                         "verdict of " + id);
+                JsonNode causes = result.get("audit").get("causes");
+                if (expected.get("cause").isNull()) {
+                    assertEquals(0, causes.size(), "causes of " + id + ": " + causes);
+                } else {
+                    assertTrue(causes.toString().contains("\"" + expected.get("cause").asText() + "\""),
+                            "causes of " + id + " should contain " + expected.get("cause") + ": " + causes);
+                }
             }
         }
         assertEquals(45, response.get("accepted").asInt());
@@ -70,12 +77,17 @@ class IngestApiTest {
                 .body("accepted", equalTo(1))
                 .body("results[0].audit.verdict", equalTo("pass"));
 
-        given().header("X-API-Key", TestData.API_KEY)
+        var detail = given().header("X-API-Key", TestData.API_KEY)
                 .get("/api/v1/models/" + model + "/predictions/w-1")
                 .then().statusCode(200)
                 .body("predictedClass", equalTo("a"))
                 .body("classes", hasSize(3))
-                .body("recomputed[0]", org.hamcrest.Matchers.closeTo(0.7103, 1e-4));
+                .body("audit.causes", hasItem("rounded"))
+                .extract().jsonPath();
+        // Softmax of [2.5, 1.2, 0.5]: exponentials 12.182, 3.320, 1.649 over their sum 17.151.
+        assertEquals(0.7103, detail.getDouble("recomputed[0]"), 1e-4);
+        assertEquals(0.1936, detail.getDouble("recomputed[1]"), 1e-4);
+        assertEquals(0.0961, detail.getDouble("recomputed[2]"), 1e-4);
     }
 
     @Test
