@@ -10,6 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,9 +82,96 @@ public class AuditQueryService {
         return counts;
     }
 
+    /**
+     * Counts predictions and audit causes per hour or day of event time over the filter's window.
+     * Buckets without predictions are left out.
+     */
+    public CauseTimeline timeline(AuditFilter filter, String interval) {
+        if (!"hour".equals(interval) && !"day".equals(interval)) {
+            throw new IllegalArgumentException("interval must be hour or day, got " + interval);
+        }
+        AuditFilter everyVerdict = new AuditFilter(filter.model(), filter.version(), null, null, filter.from(), filter.to());
+        Query totalsQuery = whereAnyVerdict(everyVerdict);
+        String bucket = "date_trunc('" + interval + "', p.event_time AT TIME ZONE 'UTC')";
+        String totalsSql = "SELECT " + bucket + " AS b, count(*) FROM prediction p "
+                + "JOIN model_version v ON v.id = p.model_version_id" + totalsQuery.sql + " GROUP BY b ORDER BY b";
+        Query causesQuery = where(everyVerdict);
+        String causesSql = "SELECT " + bucket + " AS b, cause, count(*) FROM prediction p "
+                + "JOIN model_version v ON v.id = p.model_version_id CROSS JOIN LATERAL unnest(p.causes) AS cause"
+                + causesQuery.sql + " GROUP BY b, cause";
+
+        List<Instant> buckets = new ArrayList<>();
+        List<Long> totals = new ArrayList<>();
+        Map<String, long[]> causeCounts = new LinkedHashMap<>();
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement statement = prepare(connection, totalsSql, totalsQuery.parameters);
+                 ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    buckets.add(rs.getTimestamp(1).toLocalDateTime().toInstant(ZoneOffset.UTC));
+                    totals.add(rs.getLong(2));
+                }
+            }
+            try (PreparedStatement statement = prepare(connection, causesSql, causesQuery.parameters);
+                 ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    Instant start = rs.getTimestamp(1).toLocalDateTime().toInstant(ZoneOffset.UTC);
+                    int index = buckets.indexOf(start);
+                    if (index >= 0) {
+                        causeCounts.computeIfAbsent(rs.getString(2), c -> new long[buckets.size()])[index] = rs.getLong(3);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Failed to build the audit timeline: " + e.getMessage(), e);
+        }
+        return new CauseTimeline(interval, buckets, totals.stream().mapToLong(Long::longValue).toArray(), causeCounts);
+    }
+
+    /** Returns the most frequent causes of each model version, at most {@code perVersion} each. */
+    public List<VersionCauseCount> topCausesPerVersion(AuditFilter filter, int perVersion) {
+        AuditFilter everyVerdict = new AuditFilter(filter.model(), filter.version(), null, null, filter.from(), filter.to());
+        Query query = where(everyVerdict);
+        Query totalsQuery = whereAnyVerdict(everyVerdict);
+        String sql = "WITH totals AS (SELECT p.model_version_id, count(*) AS total FROM prediction p "
+                + "JOIN model_version v ON v.id = p.model_version_id" + totalsQuery.sql + " GROUP BY p.model_version_id), "
+                + "ranked AS (SELECT v.model, v.version, cause, count(*) AS n, p.model_version_id, "
+                + "row_number() OVER (PARTITION BY p.model_version_id ORDER BY count(*) DESC, cause) AS rank "
+                + "FROM prediction p JOIN model_version v ON v.id = p.model_version_id "
+                + "CROSS JOIN LATERAL unnest(p.causes) AS cause" + query.sql
+                + " GROUP BY v.model, v.version, cause, p.model_version_id) "
+                + "SELECT r.model, r.version, r.cause, r.n, t.total FROM ranked r JOIN totals t USING (model_version_id) "
+                + "WHERE r.rank <= ? ORDER BY r.model, r.version, r.n DESC";
+        List<Object> parameters = new ArrayList<>(totalsQuery.parameters);
+        parameters.addAll(query.parameters);
+        parameters.add(perVersion);
+
+        List<VersionCauseCount> rows = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = prepare(connection, sql, parameters);
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new VersionCauseCount(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        rs.getLong(5)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Failed to rank audit causes: " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    /** Builds the WHERE clause of a filter over findings: predictions whose verdict is not pass. */
     private static Query where(AuditFilter filter) {
+        return where(filter, true);
+    }
+
+    /** Builds the WHERE clause of a filter over all predictions, for the denominators of rates. */
+    private static Query whereAnyVerdict(AuditFilter filter) {
+        return where(filter, false);
+    }
+
+    private static Query where(AuditFilter filter, boolean findingsOnly) {
         Query query = new Query();
-        StringBuilder sql = new StringBuilder(" WHERE p.verdict <> 'pass'");
+        StringBuilder sql = new StringBuilder(findingsOnly ? " WHERE p.verdict <> 'pass'" : " WHERE TRUE");
         if (filter.verdict() != null) {
             sql.append(" AND p.verdict = ?");
             query.parameters.add(filter.verdict());

@@ -1,9 +1,10 @@
 package io.probity.ui;
 
 import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.datetimepicker.DateTimePicker;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
-import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -11,21 +12,31 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
+import io.probity.audit.AuditCauses;
 import io.probity.audit.AuditFilter;
 import io.probity.audit.AuditFinding;
 import io.probity.audit.AuditQueryService;
+import io.probity.audit.AuditSettingsService;
+import io.probity.audit.VersionCauseCount;
 import io.probity.model.ModelQueryService;
 import io.probity.model.ModelSummary;
 import io.probity.security.Role;
+import io.probity.ui.components.ChartOptions;
+import io.probity.ui.components.EChart;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Optional;
 
 /**
- * Audit page: predictions whose audit failed or warned, with their causes and a detail view.
- * The filters are kept in the URL ({@code ?model=&cause=&verdict=}).
+ * Audit page: the share of predictions per hour or day carrying each audit cause, the top causes
+ * per model version, and a paged table of failed and warned predictions with a detail view.
+ * The filters are kept in the URL ({@code ?model=&version=&cause=&verdict=&from=&to=&interval=}).
  */
 @Route(value = "audit", layout = MainLayout.class)
 @PageTitle("Audit | Probity")
@@ -36,71 +47,104 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
     private final ModelQueryService models;
 
     private final ComboBox<String> model = new ComboBox<>("Model");
+    private final ComboBox<String> version = new ComboBox<>("Version");
     private final ComboBox<String> cause = new ComboBox<>("Cause");
     private final ComboBox<String> verdict = new ComboBox<>("Verdict");
-    private final Span causeSummary = new Span();
+    private final DateTimePicker from = new DateTimePicker("From (UTC)");
+    private final DateTimePicker to = new DateTimePicker("To (UTC, exclusive)");
+    private final ComboBox<String> interval = new ComboBox<>("Interval");
+    private final EChart timeline = new EChart();
+    private final Grid<VersionCauseCount> topCauses = new Grid<>(VersionCauseCount.class, false);
     private final Grid<AuditFinding> grid = new Grid<>(AuditFinding.class, false);
+    private final AuditSettingsForm settingsForm;
 
     @Inject
-    public AuditView(AuditQueryService audits, ModelQueryService models) {
+    public AuditView(AuditQueryService audits, ModelQueryService models, AuditSettingsService settings) {
         this.audits = audits;
         this.models = models;
-        setSizeFull();
+        this.settingsForm = new AuditSettingsForm(settings);
+        setWidthFull();
 
+        configureFilters();
+        configureTopCauses();
         configureGrid();
-        add(new H2("Audit findings"), createFilters(), causeSummary, grid);
+        timeline.setId("audit-timeline");
+        add(new H2("Audit findings"), createFilterBar(), settingsForm, timeline, new H3("Top causes per model version"),
+                topCauses, new H3("Failed and warned predictions"), grid);
     }
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         var query = event.getLocation().getQueryParameters();
         model.setValue(query.getSingleParameter("model").orElse(null));
+        updateVersions();
+        version.setValue(query.getSingleParameter("version").orElse(null));
         cause.setValue(query.getSingleParameter("cause").orElse(null));
         verdict.setValue(query.getSingleParameter("verdict").orElse(null));
+        from.setValue(query.getSingleParameter("from").map(Formats::toLocal).orElse(null));
+        to.setValue(query.getSingleParameter("to").map(Formats::toLocal).orElse(null));
+        interval.setValue(query.getSingleParameter("interval").filter(v -> v.equals("hour")).orElse("day"));
         refresh();
     }
 
-    private HorizontalLayout createFilters() {
+    private void configureFilters() {
         model.setItems(models.listModels().stream().map(ModelSummary::model).toList());
-        model.setClearButtonVisible(true);
         model.setPlaceholder("All models");
-        cause.setItems(audits.causeCounts(AuditFilter.ALL).keySet());
-        cause.setClearButtonVisible(true);
+        version.setPlaceholder("All versions");
+        cause.setItems(AuditCauses.ALL);
         cause.setPlaceholder("All causes");
         verdict.setItems("fail", "warn");
-        verdict.setClearButtonVisible(true);
         verdict.setPlaceholder("fail and warn");
-        model.addValueChangeListener(change -> onFilterChange(change.isFromClient()));
-        cause.addValueChangeListener(change -> onFilterChange(change.isFromClient()));
-        verdict.addValueChangeListener(change -> onFilterChange(change.isFromClient()));
-        HorizontalLayout filters = new HorizontalLayout(model, cause, verdict);
+        interval.setItems("hour", "day");
+        interval.setValue("day");
+        for (ComboBox<String> box : List.of(model, version, cause, verdict)) {
+            box.setClearButtonVisible(true);
+            box.addValueChangeListener(change -> onFilterChange(change.isFromClient()));
+        }
+        model.addValueChangeListener(change -> updateVersions());
+        interval.addValueChangeListener(change -> onFilterChange(change.isFromClient()));
+        from.addValueChangeListener(change -> onFilterChange(change.isFromClient()));
+        to.addValueChangeListener(change -> onFilterChange(change.isFromClient()));
+    }
+
+    private HorizontalLayout createFilterBar() {
+        HorizontalLayout filters = new HorizontalLayout(model, version, cause, verdict, from, to, interval);
         filters.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        filters.getStyle().set("flex-wrap", "wrap");
         return filters;
+    }
+
+    private void configureTopCauses() {
+        topCauses.setId("top-causes");
+        topCauses.addColumn(VersionCauseCount::model).setHeader("Model").setAutoWidth(true);
+        topCauses.addColumn(VersionCauseCount::version).setHeader("Version").setAutoWidth(true);
+        topCauses.addColumn(VersionCauseCount::cause).setHeader("Cause").setAutoWidth(true);
+        topCauses.addColumn(VersionCauseCount::count).setHeader("Predictions").setAutoWidth(true);
+        topCauses.addColumn(row -> Formats.percent(row.share())).setHeader("Share of version").setAutoWidth(true);
+        topCauses.setAllRowsVisible(true);
     }
 
     private void configureGrid() {
         grid.setId("audit-grid");
+        grid.setHeight("480px");
         grid.addColumn(f -> Formats.time(f.timestamp())).setHeader("Time").setAutoWidth(true);
         grid.addColumn(AuditFinding::model).setHeader("Model").setAutoWidth(true);
         grid.addColumn(AuditFinding::version).setHeader("Version").setAutoWidth(true);
         grid.addColumn(AuditFinding::predictionId).setHeader("Prediction").setAutoWidth(true);
         grid.addColumn(AuditFinding::verdict).setHeader("Verdict").setAutoWidth(true)
                 .setClassNameGenerator(f -> "probity-verdict-" + f.verdict());
-        grid.addColumn(f -> String.join(", ", f.causes())).setHeader("Causes").setFlexGrow(1);
-        grid.addColumn(f -> f.maxAbsDiff() == null ? "–" : String.format(java.util.Locale.ROOT, "%.3g", f.maxAbsDiff()))
+        grid.addColumn(f -> String.join(", ", f.causes())).setHeader("Causes").setAutoWidth(true).setFlexGrow(1);
+        grid.addColumn(f -> f.maxAbsDiff() == null ? "–" : String.format(Locale.ROOT, "%.3g", f.maxAbsDiff()))
                 .setHeader("Max abs diff").setAutoWidth(true);
         grid.addItemClickListener(click -> openDetail(click.getItem()));
     }
 
-    private void refresh() {
-        AuditFilter filter = new AuditFilter(model.getValue(), null, cause.getValue(), verdict.getValue(), null, null);
-        grid.setItems(query -> audits.findings(filter, query.getOffset(), query.getLimit()).stream(),
-                query -> audits.count(filter));
-
-        Map<String, Long> counts = audits.causeCounts(filter);
-        causeSummary.setText(counts.isEmpty() ? "No findings."
-                : "Causes: " + counts.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                .collect(Collectors.joining(" · ")));
+    private void updateVersions() {
+        List<String> versions = model.getValue() == null ? List.of() : models.findModel(model.getValue())
+                .map(m -> m.versions().stream().map(ModelSummary.VersionSummary::version).toList())
+                .orElse(List.of());
+        version.setItems(versions);
+        version.setEnabled(model.getValue() != null);
     }
 
     private void onFilterChange(boolean fromClient) {
@@ -108,8 +152,25 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
             return;
         }
         refresh();
-        UrlState.replace(this, "audit", java.util.Map.of("model", model.getOptionalValue(),
-                "cause", cause.getOptionalValue(), "verdict", verdict.getOptionalValue()));
+        Map<String, Optional<String>> state = new LinkedHashMap<>();
+        state.put("model", model.getOptionalValue());
+        state.put("version", version.getOptionalValue());
+        state.put("cause", cause.getOptionalValue());
+        state.put("verdict", verdict.getOptionalValue());
+        state.put("from", Optional.ofNullable(Formats.toInstant(from.getValue())).map(Instant::toString));
+        state.put("to", Optional.ofNullable(Formats.toInstant(to.getValue())).map(Instant::toString));
+        state.put("interval", interval.getOptionalValue());
+        UrlState.replace(this, "audit", state);
+    }
+
+    private void refresh() {
+        AuditFilter filter = new AuditFilter(model.getValue(), version.getValue(), cause.getValue(), verdict.getValue(),
+                Formats.toInstant(from.getValue()), Formats.toInstant(to.getValue()));
+        grid.setItems(query -> audits.findings(filter, query.getOffset(), query.getLimit()).stream(),
+                query -> audits.count(filter));
+        topCauses.setItems(audits.topCausesPerVersion(filter, 5));
+        timeline.setOption(ChartOptions.causeRates(audits.timeline(filter, interval.getValue())));
+        settingsForm.show(model.getValue(), version.getValue());
     }
 
     private void openDetail(AuditFinding finding) {

@@ -25,4 +25,21 @@ final class Formats {
     static String time(Instant instant) {
         return instant == null ? "–" : TIME.format(instant);
     }
+
+    /** Converts an ISO-8601 instant from a URL to a UTC date-time picker value; null when absent or invalid. */
+    static java.time.LocalDateTime toLocal(String iso) {
+        if (iso == null) {
+            return null;
+        }
+        try {
+            return java.time.LocalDateTime.ofInstant(Instant.parse(iso), ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Converts a UTC date-time picker value to an instant; null stays null. */
+    static Instant toInstant(java.time.LocalDateTime value) {
+        return value == null ? null : value.toInstant(ZoneOffset.UTC);
+    }
 }

@@ -78,6 +78,16 @@ class BrowserTest {
         page.setDefaultTimeout(30_000);
     }
 
+    /** Keeps a screenshot of every test's last page under target/screenshots, to read failures. */
+    @org.junit.jupiter.api.AfterEach
+    void keepScreenshot(org.junit.jupiter.api.TestInfo info) {
+        if (page != null) {
+            page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
+                    .setPath(Path.of("target", "screenshots", info.getTestMethod().orElseThrow().getName() + ".png")));
+            page.context().close();
+        }
+    }
+
     private void logIn() {
         page.navigate(url("login"));
         page.locator("vaadin-login-form input[name='username']").fill("admin");
@@ -134,6 +144,9 @@ class BrowserTest {
     void auditPageOpensPredictionDetail() {
         logIn();
         page.navigate(url("audit?model=" + model + "-faults"));
+        page.locator("#audit-timeline[data-rendered='true'] canvas").waitFor();
+        page.locator("#top-causes vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("argmax"))
+                .first().waitFor();
         Locator row = page.locator("#audit-grid vaadin-grid-cell-content", new Page.LocatorOptions()
                 .setHasText("temperature-mismatch-004"));
         row.first().click();

@@ -107,6 +107,33 @@ public final class ChartOptions {
         return option;
     }
 
+    /**
+     * A stacked bar chart of the share of predictions per time bucket that carried each audit cause.
+     * A prediction with several causes adds to several stacks, so a stack can exceed the failure rate.
+     */
+    public static ObjectNode causeRates(io.probity.audit.CauseTimeline timeline) {
+        ObjectNode option = base("Audit findings per " + timeline.interval() + " by cause", "Event time (UTC)",
+                "Share of predictions");
+        option.withObject("yAxis").putObject("axisLabel").put("formatter", "fn:percent");
+        option.withObject("tooltip").put("valueFormatter", "fn:percent");
+        ArrayNode categories = option.withObject("xAxis").putArray("data");
+        String pattern = "hour".equals(timeline.interval()) ? "yyyy-MM-dd HH:00" : "yyyy-MM-dd";
+        java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern(pattern)
+                .withZone(java.time.ZoneOffset.UTC);
+        for (int i = 0; i < timeline.buckets().size(); i++) {
+            categories.add(format.format(timeline.buckets().get(i)) + " (n=" + timeline.totals()[i] + ")");
+        }
+        ArrayNode series = option.putArray("series");
+        for (String cause : timeline.causeCounts().keySet()) {
+            ArrayNode data = option.arrayNode();
+            for (int i = 0; i < timeline.buckets().size(); i++) {
+                data.add(timeline.rate(cause, i));
+            }
+            series.addObject().put("name", cause).put("type", "bar").put("stack", "causes").set("data", data);
+        }
+        return option;
+    }
+
     private static ObjectNode base(String title, String xName, String yName) {
         ObjectNode option = EChart.newOption();
         option.putObject("title").put("text", title).put("left", "center")
