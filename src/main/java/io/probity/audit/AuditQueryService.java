@@ -65,7 +65,7 @@ public class AuditQueryService {
     /** Returns how many findings carry each cause, most frequent first. */
     public Map<String, Long> causeCounts(AuditFilter filter) {
         Query query = where(new AuditFilter(filter.model(), filter.version(), null, filter.verdict(), filter.from(),
-                filter.to()));
+                filter.to(), filter.models()));
         String sql = "SELECT cause, count(*) FROM prediction p JOIN model_version v ON v.id = p.model_version_id "
                 + "CROSS JOIN LATERAL unnest(p.causes) AS cause" + query.sql
                 + " GROUP BY cause ORDER BY count(*) DESC, cause";
@@ -90,7 +90,7 @@ public class AuditQueryService {
         if (!"hour".equals(interval) && !"day".equals(interval)) {
             throw new IllegalArgumentException("interval must be hour or day, got " + interval);
         }
-        AuditFilter everyVerdict = new AuditFilter(filter.model(), filter.version(), null, null, filter.from(), filter.to());
+        AuditFilter everyVerdict = filter.everyVerdict();
         Query totalsQuery = whereAnyVerdict(everyVerdict);
         String bucket = "date_trunc('" + interval + "', p.event_time AT TIME ZONE 'UTC')";
         String totalsSql = "SELECT " + bucket + " AS b, count(*) FROM prediction p "
@@ -129,7 +129,7 @@ public class AuditQueryService {
 
     /** Returns the most frequent causes of each model version, at most {@code perVersion} each. */
     public List<VersionCauseCount> topCausesPerVersion(AuditFilter filter, int perVersion) {
-        AuditFilter everyVerdict = new AuditFilter(filter.model(), filter.version(), null, null, filter.from(), filter.to());
+        AuditFilter everyVerdict = filter.everyVerdict();
         Query query = where(everyVerdict);
         Query totalsQuery = whereAnyVerdict(everyVerdict);
         String sql = "WITH totals AS (SELECT p.model_version_id, count(*) AS total FROM prediction p "
@@ -179,6 +179,10 @@ public class AuditQueryService {
         if (filter.model() != null) {
             sql.append(" AND p.model = ?");
             query.parameters.add(filter.model());
+        }
+        if (filter.models() != null) {
+            sql.append(" AND p.model = ANY (?)");
+            query.parameters.add(filter.models().toArray(String[]::new));
         }
         if (filter.version() != null) {
             sql.append(" AND v.version = ?");

@@ -1,6 +1,10 @@
 package io.probity.audit;
 
 import io.probity.api.ApiException;
+import io.probity.security.ApiAccess;
+import io.probity.security.CurrentPrincipal;
+import io.probity.security.Principal;
+import io.probity.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -18,12 +22,17 @@ public class AuditSettingsResource {
     @Inject
     AuditSettingsService settings;
 
+    @Inject
+    CurrentPrincipal caller;
+
     @GET
+    @ApiAccess(role = Role.ANALYST, scopes = Principal.SCOPE_READ)
     public AuditSettingsView get(@PathParam("model") String model, @PathParam("version") String version) {
         return settings.get(model, version);
     }
 
     @PUT
+    @ApiAccess(role = Role.OPS)
     @Consumes(MediaType.APPLICATION_JSON)
     public AuditSettingsView put(@PathParam("model") String model, @PathParam("version") String version,
                                  AuditSettingsView body) {
@@ -31,6 +40,6 @@ public class AuditSettingsResource {
             throw ApiException.badRequest("Request body is empty; send {\"toleranceOverride\": number or null, "
                     + "\"temperatureOverride\": number or null}");
         }
-        return settings.update(model, version, body.toleranceOverride(), body.temperatureOverride(), "api-key");
+        return settings.update(model, version, body.toleranceOverride(), body.temperatureOverride(), caller.get().name(), caller.address());
     }
 }

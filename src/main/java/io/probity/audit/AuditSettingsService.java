@@ -20,6 +20,9 @@ public class AuditSettingsService {
     @Inject
     ModelRegistry registry;
 
+    @Inject
+    io.probity.security.SecurityLog securityLog;
+
     /** Returns a version's settings, or throws a 404 {@link ApiException}. */
     @Transactional
     public AuditSettingsView get(String model, String version) {
@@ -29,12 +32,14 @@ public class AuditSettingsService {
     /**
      * Replaces a version's overrides; null clears one.
      *
-     * @param changedBy the user or key name recorded in the log
+     * @param changedBy the user or key name recorded in the security log
+     * @param address   the client address recorded in the security log
      * @throws ApiException 400 for an invalid value, 404 for an unknown version
      */
     @Transactional
     public AuditSettingsView update(String model, String version, Double toleranceOverride,
-                                    Double temperatureOverride, String changedBy) {
+                                    Double temperatureOverride, String changedBy,
+                                    String address) {
         if (toleranceOverride != null && !(toleranceOverride >= 0 && toleranceOverride < 1)) {
             throw ApiException.badRequest("toleranceOverride is " + toleranceOverride
                     + "; send an absolute tolerance from 0 (inclusive) to 1 (exclusive), or null to derive it");
@@ -50,6 +55,12 @@ public class AuditSettingsService {
         entity.toleranceOverride = toleranceOverride;
         entity.temperatureOverride = temperatureOverride;
         registry.invalidate(model, version);
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("toleranceBefore", oldTolerance);
+        details.put("toleranceAfter", toleranceOverride);
+        details.put("temperatureBefore", oldTemperature);
+        details.put("temperatureAfter", temperatureOverride);
+        securityLog.record(changedBy, address, "audit-settings-changed", model + "/" + version, details);
         LOG.infof("Audit settings of model %s version %s changed by %s: tolerance %s -> %s, temperature %s -> %s",
                 model, version, changedBy, oldTolerance, toleranceOverride, oldTemperature, temperatureOverride);
         return view(entity);

@@ -1,6 +1,9 @@
 package io.probity.calibration;
 
 import io.probity.api.ApiException;
+import io.probity.security.ApiAccess;
+import io.probity.security.Principal;
+import io.probity.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -16,6 +19,7 @@ import java.time.format.DateTimeParseException;
 
 /** {@code GET /api/v1/models/{model}/metrics}: confidence and calibration figures of a window. */
 @Path("/api/v1/models/{model}/metrics")
+@ApiAccess(role = Role.ANALYST, scopes = Principal.SCOPE_READ)
 public class MetricsResource {
 
     @Inject

@@ -2,6 +2,7 @@ package io.probity.demo;
 
 import io.probity.ingest.IngestResponse;
 import io.probity.ingest.IngestService;
+import io.probity.security.Principal;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -94,6 +95,6 @@ public class DemoReplay {
 
     private IngestResponse send(List<String> lines) {
         byte[] body = String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
-        return ingestService.ingest(new ByteArrayInputStream(body), true);
+        return ingestService.ingest(new ByteArrayInputStream(body), true, Principal.SYSTEM);
     }
 }

@@ -1,5 +1,6 @@
 package io.probity.ingest;
 
+import io.probity.security.Principal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -34,21 +35,26 @@ public class IngestService {
      * Ingests a request body.
      *
      * @param ndjson true for NDJSON, false for a JSON array
+     * @param caller the authenticated caller; records of models it may not write are rejected
      * @throws io.probity.api.ApiException 400 for malformed JSON, 413 for too many records or bytes
      */
-    public IngestResponse ingest(InputStream body, boolean ndjson) {
+    public IngestResponse ingest(InputStream body, boolean ndjson, Principal caller) {
         List<IncomingPrediction> records = new PredictionParser(MAX_RECORDS)
                 .parse(new LimitedInputStream(body, MAX_BODY_BYTES), ndjson);
-        return ingest(records);
+        return ingest(records, caller);
     }
 
-    private IngestResponse ingest(List<IncomingPrediction> records) {
+    private IngestResponse ingest(List<IncomingPrediction> records, Principal caller) {
         RecordResult[] results = new RecordResult[records.size()];
         List<PredictionRow> rows = new ArrayList<>(records.size());
         Set<PredictionKey> seenInRequest = new HashSet<>();
 
         for (IncomingPrediction record : records) {
-            PredictionRow row = validator.validate(record);
+            if (record.model != null && !caller.mayAccessModel(record.model)) {
+                record.error("model", "\"" + record.model + "\" is not one of the models " + caller.name()
+                        + " may write; ask an admin for a key or account that covers it");
+            }
+            PredictionRow row = record.errors.isEmpty() ? validator.validate(record) : null;
             if (row == null) {
                 results[record.index] = new RecordResult(record.index, record.predictionId, RecordResult.REJECTED,
                         null, List.copyOf(record.errors));

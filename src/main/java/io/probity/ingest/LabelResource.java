@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.probity.api.ApiException;
+import io.probity.security.ApiAccess;
+import io.probity.security.CurrentPrincipal;
+import io.probity.security.Principal;
+import io.probity.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -27,7 +31,11 @@ public class LabelResource {
     @Inject
     LabelService labelService;
 
+    @Inject
+    CurrentPrincipal caller;
+
     @POST
+    @ApiAccess(role = Role.REVIEWER, scopes = Principal.SCOPE_LABELS)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public IngestResponse label(InputStream body) {
@@ -50,6 +58,6 @@ public class LabelResource {
             throw ApiException.payloadTooLarge("Request has " + labels.size() + " labels; send at most "
                     + IngestService.MAX_RECORDS + " per request");
         }
-        return labelService.apply(labels, "api");
+        return labelService.apply(labels, "api", caller.get());
     }
 }

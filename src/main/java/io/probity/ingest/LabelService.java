@@ -36,8 +36,9 @@ public class LabelService {
      * Applies labels and returns one result per record, in input order.
      *
      * @param source where the labels come from, stored with them ({@code api} or {@code review})
+     * @param caller the authenticated caller; labels of models it may not write are rejected
      */
-    public IngestResponse apply(List<LabelRecord> labels, String source) {
+    public IngestResponse apply(List<LabelRecord> labels, String source, io.probity.security.Principal caller) {
         RecordResult[] results = new RecordResult[labels.size()];
         Map<String, List<Integer>> indexesByModel = new LinkedHashMap<>();
         for (int i = 0; i < labels.size(); i++) {
@@ -51,6 +52,10 @@ public class LabelService {
                 }
                 if (isBlank(label.predictionId())) {
                     errors.add(new FieldError("predictionId", "is missing; send the id the prediction was ingested with"));
+                }
+                if (!isBlank(label.model()) && !caller.mayAccessModel(label.model())) {
+                    errors.add(new FieldError("model", "\"" + label.model() + "\" is not one of the models "
+                            + caller.name() + " may label; ask an admin for a key or account that covers it"));
                 }
                 if (isBlank(label.label())) {
                     errors.add(new FieldError("label", "is missing; send the true class name"));

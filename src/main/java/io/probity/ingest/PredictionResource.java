@@ -1,5 +1,9 @@
 package io.probity.ingest;
 
+import io.probity.security.ApiAccess;
+import io.probity.security.CurrentPrincipal;
+import io.probity.security.Principal;
+import io.probity.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -20,11 +24,15 @@ public class PredictionResource {
     @Inject
     IngestService ingestService;
 
+    @Inject
+    CurrentPrincipal caller;
+
     @POST
+    @ApiAccess(role = Role.OPS, scopes = Principal.SCOPE_INGEST)
     @Consumes({MediaType.APPLICATION_JSON, NDJSON})
     @Produces(MediaType.APPLICATION_JSON)
     public IngestResponse ingest(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) {
         boolean ndjson = contentType != null && contentType.toLowerCase().startsWith(NDJSON);
-        return ingestService.ingest(body, ndjson);
+        return ingestService.ingest(body, ndjson, caller.get());
     }
 }

@@ -1,6 +1,10 @@
 package io.probity.model;
 
 import io.probity.api.ApiException;
+import io.probity.security.ApiAccess;
+import io.probity.security.CurrentPrincipal;
+import io.probity.security.Principal;
+import io.probity.security.Role;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,14 +17,18 @@ import java.util.List;
 /** {@code GET /api/v1/models} and single stored predictions. */
 @Path("/api/v1/models")
 @Produces(MediaType.APPLICATION_JSON)
+@ApiAccess(role = Role.ANALYST, scopes = Principal.SCOPE_READ)
 public class ModelResource {
 
     @Inject
     ModelQueryService queries;
 
+    @Inject
+    CurrentPrincipal caller;
+
     @GET
     public List<ModelSummary> list() {
-        return queries.listModels();
+        return queries.listModels().stream().filter(m -> caller.get().mayAccessModel(m.model())).toList();
     }
 
     @GET

@@ -109,7 +109,8 @@ public class ReviewService {
             throw new ApiException(409, "conflict", "Review item " + itemId + " is already " + state);
         }
 
-        IngestResponse response = labelService.apply(List.of(new LabelRecord(model, predictionId, label)), "review");
+        IngestResponse response = labelService.apply(List.of(new LabelRecord(model, predictionId, label)), "review",
+                io.probity.security.Principal.SYSTEM);
         if (response.rejected() > 0) {
             throw ApiException.badRequest(response.results().get(0).errors().get(0).message());
         }

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The API keys accepted in the {@code X-API-Key} header, from {@code probity.api-keys}
- * (env {@code PROBITY_API_KEYS}, comma-separated). Only SHA-256 digests are kept in memory and
- * keys are compared in constant time; no key is ever logged.
+ * The bootstrap API keys from {@code probity.api-keys} (env {@code PROBITY_API_KEYS},
+ * comma-separated), which have every scope and every model. Only SHA-256 digests are kept in
+ * memory and keys are compared in constant time; no key is ever logged.
  */
 @ApplicationScoped
 public class ApiKeys {
@@ -34,15 +34,15 @@ public class ApiKeys {
                 .filter(key -> !key.isEmpty())
                 .forEach(key -> digests.add(sha256(key)));
         if (digests.isEmpty()) {
-            LOG.warn("No API keys configured: every /api call will be answered 401. "
-                    + "Set PROBITY_API_KEYS to a comma-separated list of keys.");
+            LOG.info("No bootstrap API keys configured (PROBITY_API_KEYS); API calls need a key created by an admin "
+                    + "or HTTP Basic credentials");
         } else {
-            LOG.infof("Accepting %d API key(s) from probity.api-keys", digests.size());
+            LOG.infof("Accepting %d bootstrap API key(s) from probity.api-keys", digests.size());
         }
     }
 
-    /** Returns whether {@code key} is one of the configured keys. */
-    public boolean isValid(String key) {
+    /** Returns whether {@code key} is one of the bootstrap keys. */
+    public boolean isBootstrapKey(String key) {
         if (key == null || key.isEmpty()) {
             return false;
         }

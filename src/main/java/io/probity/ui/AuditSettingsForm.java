@@ -63,7 +63,7 @@ class AuditSettingsForm extends HorizontalLayout {
     private void save() {
         String user = CurrentUser.get().map(CurrentUser::name).orElse("unknown");
         try {
-            service.update(model, version, tolerance.getValue(), temperature.getValue(), user);
+            service.update(model, version, tolerance.getValue(), temperature.getValue(), user, "ui");
             Notification.show("Saved. New predictions of " + model + " " + version + " are audited with these settings.");
         } catch (ApiException e) {
             Notification.show(e.getMessage());

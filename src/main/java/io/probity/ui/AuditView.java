@@ -20,6 +20,7 @@ import io.probity.audit.AuditSettingsService;
 import io.probity.audit.VersionCauseCount;
 import io.probity.model.ModelQueryService;
 import io.probity.model.ModelSummary;
+import io.probity.security.CurrentUser;
 import io.probity.security.Role;
 import io.probity.ui.components.ChartOptions;
 import io.probity.ui.components.EChart;
@@ -88,7 +89,8 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void configureFilters() {
-        model.setItems(models.listModels().stream().map(ModelSummary::model).toList());
+        model.setItems(models.listModels().stream().map(ModelSummary::model)
+                .filter(name -> CurrentUser.get().map(user -> user.mayAccessModel(name)).orElse(false)).toList());
         model.setPlaceholder("All models");
         version.setPlaceholder("All versions");
         cause.setItems(AuditCauses.ALL);
@@ -165,7 +167,8 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
 
     private void refresh() {
         AuditFilter filter = new AuditFilter(model.getValue(), version.getValue(), cause.getValue(), verdict.getValue(),
-                Formats.toInstant(from.getValue()), Formats.toInstant(to.getValue()));
+                Formats.toInstant(from.getValue()), Formats.toInstant(to.getValue()),
+                CurrentUser.get().orElseThrow().models());
         grid.setItems(query -> audits.findings(filter, query.getOffset(), query.getLimit()).stream(),
                 query -> audits.count(filter));
         topCauses.setItems(audits.topCausesPerVersion(filter, 5));
@@ -174,6 +177,9 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void openDetail(AuditFinding finding) {
+        if (!CurrentUser.get().map(user -> user.mayAccessModel(finding.model())).orElse(false)) {
+            return;
+        }
         models.findPrediction(finding.model(), finding.predictionId())
                 .ifPresent(detail -> new PredictionDialog(detail).open());
     }

@@ -11,7 +11,9 @@ import com.vaadin.flow.server.VaadinService;
 import com.vaadin.flow.server.VaadinServletRequest;
 import com.vaadin.flow.server.VaadinSession;
 import io.probity.security.CurrentUser;
-import io.probity.security.UserAccounts;
+import io.probity.security.UserService;
+import com.vaadin.flow.server.VaadinRequest;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.inject.Inject;
 
 /** The only page an anonymous visitor can open. */
@@ -19,12 +21,16 @@ import jakarta.inject.Inject;
 @PageTitle("Sign in | Probity")
 public class LoginView extends VerticalLayout {
 
-    private final UserAccounts accounts;
+    private final UserService accounts;
+    private final java.time.Duration sessionTimeout;
     private final LoginForm form = new LoginForm();
 
     @Inject
-    public LoginView(UserAccounts accounts) {
+    public LoginView(UserService accounts,
+                     @ConfigProperty(name = "probity.session-timeout", defaultValue = "PT30M")
+                     java.time.Duration sessionTimeout) {
         this.accounts = accounts;
+        this.sessionTimeout = sessionTimeout;
         setSizeFull();
         setAlignItems(FlexComponent.Alignment.CENTER);
         setJustifyContentMode(FlexComponent.JustifyContentMode.CENTER);
@@ -36,7 +42,8 @@ public class LoginView extends VerticalLayout {
     private void configureForm() {
         form.setForgotPasswordButtonVisible(false);
         form.addLoginListener(event -> {
-            var user = accounts.authenticate(event.getUsername(), event.getPassword());
+            String address = VaadinRequest.getCurrent() == null ? "unknown" : VaadinRequest.getCurrent().getRemoteAddr();
+            var user = accounts.authenticate(event.getUsername(), event.getPassword(), address);
             if (user.isEmpty()) {
                 form.setError(true);
                 return;
@@ -49,6 +56,7 @@ public class LoginView extends VerticalLayout {
         // A new HTTP session id after login prevents session fixation.
         VaadinService.reinitializeSession(VaadinServletRequest.getCurrent());
         VaadinSession.getCurrent().setAttribute(CurrentUser.class, user);
+        VaadinSession.getCurrent().getSession().setMaxInactiveInterval((int) sessionTimeout.toSeconds());
         getUI().ifPresent(ui -> ui.navigate(OverviewView.class));
     }
 }

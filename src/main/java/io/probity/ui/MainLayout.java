@@ -15,6 +15,7 @@ import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
 import com.vaadin.flow.server.VaadinSession;
 import io.probity.security.CurrentUser;
+import io.probity.security.Role;
 import jakarta.annotation.security.RolesAllowed;
 
 import java.util.Arrays;
@@ -24,8 +25,9 @@ import java.util.Arrays;
  *
  * <p>Every route that uses this layout is protected here: an anonymous visitor is sent to the
  * login page, and a signed-in user without one of the roles in the view's {@link RolesAllowed}
- * gets the overview instead. A view without {@code @RolesAllowed} is denied, so a new view is
- * closed until it declares who may open it.
+ * gets a "not found" page, as if the route did not exist. Roles include the ones below them, so a
+ * view may name only its least role. A view without {@code @RolesAllowed} is denied, so a new
+ * view is closed until it declares who may open it.
  */
 @StyleSheet("context://frontend/probity.css")
 public class MainLayout extends AppLayout implements BeforeEnterObserver {
@@ -57,6 +59,12 @@ public class MainLayout extends AppLayout implements BeforeEnterObserver {
         nav.addItem(new SideNavItem("Overview", OverviewView.class));
         nav.addItem(new SideNavItem("Audit", AuditView.class));
         nav.addItem(new SideNavItem("Review queue", ReviewView.class));
+        nav.addItem(new SideNavItem("Account", AccountView.class));
+        if (CurrentUser.get().map(user -> user.hasRole(Role.ADMIN)).orElse(false)) {
+            nav.addItem(new SideNavItem("Users", UsersView.class));
+            nav.addItem(new SideNavItem("API keys", ApiKeysView.class));
+            nav.addItem(new SideNavItem("Security log", SecurityLogView.class));
+        }
         addToDrawer(nav);
     }
 

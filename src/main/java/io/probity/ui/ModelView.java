@@ -23,6 +23,7 @@ import io.probity.calibration.MetricsService;
 import io.probity.calibration.ModelMetrics;
 import io.probity.model.ModelQueryService;
 import io.probity.model.ModelSummary;
+import io.probity.security.CurrentUser;
 import io.probity.security.Role;
 import io.probity.ui.components.ChartOptions;
 import io.probity.ui.components.EChart;
@@ -93,7 +94,8 @@ public class ModelView extends VerticalLayout implements BeforeEnterObserver {
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         model = event.getRouteParameters().get("model").orElseThrow(NotFoundException::new);
-        ModelSummary summary = models.findModel(model).orElse(null);
+        boolean allowed = CurrentUser.get().map(user -> user.mayAccessModel(model)).orElse(false);
+        ModelSummary summary = allowed ? models.findModel(model).orElse(null) : null;
         if (summary == null) {
             event.rerouteToError(NotFoundException.class);
             return;

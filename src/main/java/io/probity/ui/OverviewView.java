@@ -10,6 +10,8 @@ import com.vaadin.flow.router.RouteParameters;
 import io.probity.calibration.MetricsService;
 import io.probity.calibration.ModelOverview;
 import io.probity.model.ModelQueryService;
+import io.probity.model.ModelSummary;
+import io.probity.security.CurrentUser;
 import io.probity.security.Role;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -29,7 +31,9 @@ public class OverviewView extends VerticalLayout {
         setSizeFull();
         configureGrid();
 
-        List<ModelOverview> rows = metrics.overview(models.listModels());
+        List<ModelSummary> visible = models.listModels().stream()
+                .filter(m -> CurrentUser.get().map(user -> user.mayAccessModel(m.model())).orElse(false)).toList();
+        List<ModelOverview> rows = metrics.overview(visible);
         grid.setItems(rows);
         add(new H2("Models"), rows.isEmpty() ? createEmptyState() : grid);
     }
