@@ -95,7 +95,7 @@ public class ApiAuthFilter {
             if (colon < 0) {
                 return Optional.empty();
             }
-            return users.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1), address)
+            return users.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1), address, false)
                     .map(user -> new Principal(user.name(), Principal.Kind.USER, user.roles(), java.util.Set.of(),
                             user.models()));
         }

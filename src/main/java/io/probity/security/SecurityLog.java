@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
@@ -18,8 +19,8 @@ import java.util.Map;
 
 /**
  * The append-only security log: logins, user and key changes, rule and tolerance changes, with
- * who, when, from where and what changed. Each event is committed on its own connection, so it is
- * kept even when the caller's transaction rolls back. Details never contain passwords or secrets.
+ * who, when, from where and what changed. Each event is committed in its own transaction, so it
+ * is kept even when the caller's transaction rolls back. Details never contain passwords or secrets.
  */
 @ApplicationScoped
 public class SecurityLog {
@@ -36,11 +37,11 @@ public class SecurityLog {
     }
 
     /** Appends an event; a failure to store it is logged and does not fail the caller. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void record(String actor, String source, String action, String target, Map<String, ?> details) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement(
                      "INSERT INTO security_event (actor, source, action, target, details) VALUES (?, ?, ?, ?, ?::jsonb)")) {
-            connection.setAutoCommit(true);
             insert.setString(1, actor);
             insert.setString(2, source);
             insert.setString(3, action);

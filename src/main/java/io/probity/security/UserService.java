@@ -64,11 +64,13 @@ public class UserService {
      * Checks a name and password, applying the login throttle, and records the attempt in the
      * security log.
      *
-     * @param address the client address, for throttling and the log
+     * @param address     the client address, for throttling and the log
+     * @param interactive true for a UI login, whose success is logged; false for HTTP Basic on an API
+     *                    call, where only failures are logged so that every call does not add an event
      * @return the user, or empty when the login failed or the name or address is locked
      */
     @Transactional
-    public Optional<CurrentUser> authenticate(String name, String password, String address) {
+    public Optional<CurrentUser> authenticate(String name, String password, String address, boolean interactive) {
         String shownName = name == null ? "" : (name.length() > 64 ? name.substring(0, 64) : name);
         Optional<java.time.Duration> lock = throttle.lockRemaining(shownName, address);
         if (lock.isPresent()) {
@@ -80,7 +82,9 @@ public class UserService {
         Optional<CurrentUser> user = check(shownName, password);
         if (user.isPresent()) {
             throttle.recordSuccess(shownName);
-            securityLog.record(shownName, address, "login", shownName, null);
+            if (interactive) {
+                securityLog.record(shownName, address, "login", shownName, null);
+            }
             return user;
         }
 

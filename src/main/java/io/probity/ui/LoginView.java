@@ -43,7 +43,7 @@ public class LoginView extends VerticalLayout {
         form.setForgotPasswordButtonVisible(false);
         form.addLoginListener(event -> {
             String address = VaadinRequest.getCurrent() == null ? "unknown" : VaadinRequest.getCurrent().getRemoteAddr();
-            var user = accounts.authenticate(event.getUsername(), event.getPassword(), address);
+            var user = accounts.authenticate(event.getUsername(), event.getPassword(), address, true);
             if (user.isEmpty()) {
                 form.setError(true);
                 return;
