@@ -1,64 +1,49 @@
 package io.probity.ui;
 
-import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.WaitForSelectorState;
+import io.probity.support.Browser;
 import io.probity.support.TestData;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/**
- * Drives the UI in Debian's headless Chromium through Playwright. The browser path comes from
- * {@code PROBITY_CHROMIUM} (default {@code /usr/bin/chromium}); Playwright never downloads one.
- */
+/** Drives the analyst and reviewer pages in headless Chromium. */
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserTest {
 
-    private static final List<String> CHROMIUM_FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync");
-
     @TestHTTPResource("/")
     URL root;
 
-    private Playwright playwright;
     private Browser browser;
     private Page page;
     private String model;
 
     @BeforeAll
     void startBrowser() {
-        playwright = Playwright.create();
-        String executable = System.getenv().getOrDefault("PROBITY_CHROMIUM", "/usr/bin/chromium");
-        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-                .setExecutablePath(Path.of(executable)).setHeadless(true).setArgs(CHROMIUM_FLAGS));
+        browser = new Browser(root);
     }
 
     @AfterAll
     void stopBrowser() {
         if (browser != null) {
             browser.close();
-        }
-        if (playwright != null) {
-            playwright.close();
         }
     }
 
@@ -74,30 +59,24 @@ class BrowserTest {
             given().header("X-API-Key", TestData.API_KEY).contentType("application/x-ndjson")
                     .body(faults.getBytes(StandardCharsets.UTF_8)).post("/api/v1/predictions").then().statusCode(200);
         }
-        page = browser.newContext().newPage();
-        page.setDefaultTimeout(30_000);
+        page = browser.newPage();
     }
 
     /** Keeps a screenshot of every test's last page under target/screenshots, to read failures. */
-    @org.junit.jupiter.api.AfterEach
-    void keepScreenshot(org.junit.jupiter.api.TestInfo info) {
+    @AfterEach
+    void keepScreenshot(TestInfo info) {
         if (page != null) {
-            page.screenshot(new Page.ScreenshotOptions().setFullPage(true)
-                    .setPath(Path.of("target", "screenshots", info.getTestMethod().orElseThrow().getName() + ".png")));
+            Browser.screenshot(page, info.getTestMethod().orElseThrow().getName());
             page.context().close();
         }
     }
 
     private void logIn() {
-        page.navigate(url("login"));
-        page.locator("vaadin-login-form input[name='username']").fill("admin");
-        page.locator("vaadin-login-form input[name='password']").fill(TestData.ADMIN_PASSWORD);
-        page.locator("vaadin-login-form vaadin-button[slot='submit']").click();
-        page.locator("#models-grid").waitFor();
+        browser.logIn(page, "admin", TestData.ADMIN_PASSWORD);
     }
 
     private String url(String path) {
-        return root.toString().replaceAll("/$", "") + "/" + path;
+        return browser.url(path);
     }
 
     @Test
