@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Load test of POST /api/v1/predictions against a raw binary COPY of the same rows, on one embedded
 # PostgreSQL 17 (fsync and synchronous_commit on) that this script starts under target/bench/ingest and
-# deletes at the end. It builds the jar when a main source is newer than it, starts the jar on a free
-# 127.0.0.1 port, and prints per-repetition and median rates and their ratio
-# (io.probity.ingest.bench.IngestLoad does the work; see its --help).
+# deletes at the end. It builds the jar when a main source is newer than it and starts the jar on a free
+# 127.0.0.1 port. It prints per-repetition and median rates and their ratio. The client that does the work
+# is io.probity.ingest.bench.IngestLoad, whose --help lists the options.
 #
 # Settings, as environment variables or as --option=value arguments (arguments win):
 #   RECORDS (200000) predictions per repetition    REPETITIONS (3)  BATCH (1000) records per request and COPY
-#   CLIENTS (4) concurrent clients and connections  WARMUP (30000)   SEED (20260601)
+#   CLIENTS (4) concurrent clients and connections  WARMUP (100000)  SEED (20260601)
+#   NUMBER_FORMAT (float64) or float32: how the float32 logits and probabilities are written
 #   TIME_LIMIT (600) seconds before the client aborts   SERVER_JVM_OPTIONS ("") options of the Probity JVM
 #   KEEP_DATA=1 keeps the database folder           MVN_OFFLINE=   lets Maven go online (default -o)
 # With the defaults it takes about 3 minutes on 2 cores, plus a build when one is needed.
@@ -47,6 +48,7 @@ ARGS=()
 [[ -n ${CLIENTS:-} ]] && ARGS+=("--clients=$CLIENTS")
 [[ -n ${WARMUP:-} ]] && ARGS+=("--warmup=$WARMUP")
 [[ -n ${SEED:-} ]] && ARGS+=("--seed=$SEED")
+[[ -n ${NUMBER_FORMAT:-} ]] && ARGS+=("--number-format=$NUMBER_FORMAT")
 [[ -n ${TIME_LIMIT:-} ]] && ARGS+=("--time-limit=$TIME_LIMIT")
 [[ -n ${SERVER_JVM_OPTIONS:-} ]] && ARGS+=("--server-jvm-options=$SERVER_JVM_OPTIONS")
 

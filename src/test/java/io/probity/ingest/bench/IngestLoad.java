@@ -66,6 +66,7 @@ public final class IngestLoad {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private ProbityServer server;
     private String apiKey;
+    private long postmasterPid;
 
     private IngestLoad(Options options) {
         this.options = options;
@@ -106,6 +107,7 @@ public final class IngestLoad {
 
         System.out.println("Starting the embedded PostgreSQL in " + pgdata);
         String jdbcUrl = EmbeddedDatabase.start(pgdata);
+        postmasterPid = Long.parseLong(Files.readAllLines(pgdata.resolve("postmaster.pid")).get(0).trim());
         Files.writeString(work.resolve("postgres.url"), jdbcUrl + "\n");
 
         apiKey = "bench-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
@@ -136,33 +138,42 @@ public final class IngestLoad {
 
         System.out.printf(Locale.ROOT, "Warm-up: %,d predictions through each path%n", options.warmup);
         List<SyntheticPredictions.Prediction> warmup = SyntheticPredictions.generate(options.seed, options.warmup);
-        List<byte[]> warmupBodies = SyntheticPredictions.ndjsonBatches(warmup, INGEST_MODEL, options.batch, true);
+        List<byte[]> warmupBodies = SyntheticPredictions.ndjsonBatches(warmup, INGEST_MODEL, options.batch, options.numberFormat, true);
         // The first body registers the model version, so it goes alone before the others.
         postBatches(warmupBodies.subList(0, 1), 1);
         postBatches(warmupBodies.subList(1, warmupBodies.size()), options.clients);
         copyBatches(copyConnections, RawCopyBaseline.prepare(admin, copyVersion,
-                SyntheticPredictions.ndjsonBatches(warmup, COPY_MODEL, options.batch, false)).copyData());
+                SyntheticPredictions.ndjsonBatches(warmup, COPY_MODEL, options.batch, options.numberFormat, false)).copyData());
 
         double[] ingestRates = new double[options.repetitions];
         double[] copyRates = new double[options.repetitions];
+        CpuTimes[] ingestCpu = new CpuTimes[options.repetitions];
+        CpuTimes[] copyCpu = new CpuTimes[options.repetitions];
         RawCopyBaseline.PreparedBatches prepared = null;
         for (int rep = 0; rep < options.repetitions; rep++) {
             List<SyntheticPredictions.Prediction> predictions =
                     SyntheticPredictions.generate(options.seed + 1 + rep, options.records);
-            List<byte[]> bodies = SyntheticPredictions.ndjsonBatches(predictions, INGEST_MODEL, options.batch, false);
+            List<byte[]> bodies = SyntheticPredictions.ndjsonBatches(predictions, INGEST_MODEL, options.batch, options.numberFormat, false);
             prepared = RawCopyBaseline.prepare(admin, copyVersion,
-                    SyntheticPredictions.ndjsonBatches(predictions, COPY_MODEL, options.batch, false));
+                    SyntheticPredictions.ndjsonBatches(predictions, COPY_MODEL, options.batch, options.numberFormat, false));
 
             checkpoint(admin);
+            CpuTimes before = cpuTimes();
             long ingestNanos = postBatches(bodies, options.clients);
+            ingestCpu[rep] = cpuTimes().since(before);
+
             checkpoint(admin);
+            before = cpuTimes();
             long copyNanos = copyBatches(copyConnections, prepared.copyData());
+            copyCpu[rep] = cpuTimes().since(before);
 
             ingestRates[rep] = options.records / (ingestNanos / 1e9);
             copyRates[rep] = prepared.rows() / (copyNanos / 1e9);
             System.out.printf(Locale.ROOT, "Repetition %d: ingest %,.0f predictions/s (%.2f s), raw COPY %,.0f rows/s "
                             + "(%.2f s), ratio %.2f%n", rep + 1, ingestRates[rep], ingestNanos / 1e9, copyRates[rep],
                     copyNanos / 1e9, ingestRates[rep] / copyRates[rep]);
+            System.out.printf(Locale.ROOT, "  CPU per 1,000 records, ingest: %s; raw COPY: %s%n",
+                    perThousand(ingestCpu[rep], options.records), perThousand(copyCpu[rep], prepared.rows()));
         }
 
         printSummary(ingestRates, copyRates, prepared);
@@ -273,6 +284,19 @@ public final class IngestLoad {
         }
     }
 
+    private CpuTimes cpuTimes() {
+        return CpuTimes.read(server.pid(), postmasterPid);
+    }
+
+    private static String perThousand(CpuTimes cpu, int records) {
+        return String.format(Locale.ROOT, "server %s, PostgreSQL %s, client %s", millisPerThousand(cpu.serverMillis(),
+                records), millisPerThousand(cpu.postgresMillis(), records), millisPerThousand(cpu.clientMillis(), records));
+    }
+
+    private static String millisPerThousand(long millis, int records) {
+        return millis < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f ms", millis * 1000.0 / records);
+    }
+
     private static List<Connection> openConnections(String jdbcUrl, int count) throws SQLException {
         List<Connection> connections = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -293,8 +317,9 @@ public final class IngestLoad {
                 queryText(admin, "SELECT version()"), queryText(admin, "SHOW fsync"),
                 queryText(admin, "SHOW synchronous_commit"));
         System.out.printf(Locale.ROOT, "Parameters: %,d records per repetition, %d repetitions, batches of %,d, "
-                        + "%d concurrent clients, %,d warm-up records, seed %d%n", options.records,
-                options.repetitions, options.batch, options.clients, options.warmup, options.seed);
+                        + "%d concurrent clients, %,d warm-up records, numbers as %s text, seed %d%n", options.records,
+                options.repetitions, options.batch, options.clients, options.warmup,
+                options.numberFormat.name().toLowerCase(Locale.ROOT), options.seed);
     }
 
     private static void printSummary(double[] ingestRates, double[] copyRates,
@@ -377,7 +402,10 @@ public final class IngestLoad {
                   --repetitions=N      timed repetitions of both paths, at least 1 (default 3)
                   --batch=N            records per request and per COPY, at most %d (default 1000)
                   --clients=N          concurrent HTTP clients and COPY connections (default 4)
-                  --warmup=N           predictions sent through both paths before timing (default 30000)
+                  --warmup=N           predictions sent through both paths before timing (default 100000)
+                  --number-format=F    float64 (default): float32 values written as their exact float64 decimal,
+                                       as Python's json module writes array.tolist(); float32: written as
+                                       Float.toString, which the audit has to recognise as float32 text
                   --seed=N             seed of the generated predictions (default 20260601)
                   --time-limit=S       abort after this many seconds (default 600)
                   --jar=PATH           Probity jar (default target/quarkus-app/quarkus-run.jar)
@@ -390,8 +418,9 @@ public final class IngestLoad {
         int repetitions = 3;
         int batch = 1_000;
         int clients = 4;
-        int warmup = 30_000;
+        int warmup = 100_000;
         long seed = 20260601L;
+        SyntheticPredictions.NumberFormat numberFormat = SyntheticPredictions.NumberFormat.FLOAT64;
         long timeLimitSeconds = 600;
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         Path workDir = Path.of("target", "bench", "ingest");
@@ -417,6 +446,7 @@ public final class IngestLoad {
                     case "clients" -> options.clients = positive(name, value);
                     case "warmup" -> options.warmup = positive(name, value);
                     case "seed" -> options.seed = Long.parseLong(value);
+                    case "number-format" -> options.numberFormat = numberFormat(value);
                     case "time-limit" -> options.timeLimitSeconds = positive(name, value);
                     case "jar" -> options.jar = Path.of(value);
                     case "work-dir" -> options.workDir = Path.of(value);
@@ -430,6 +460,15 @@ public final class IngestLoad {
                         + IngestService.MAX_RECORDS + " records per request");
             }
             return options;
+        }
+
+        private static SyntheticPredictions.NumberFormat numberFormat(String value) {
+            return switch (value) {
+                case "float64" -> SyntheticPredictions.NumberFormat.FLOAT64;
+                case "float32" -> SyntheticPredictions.NumberFormat.FLOAT32;
+                default -> throw new IllegalArgumentException("--number-format must be float64 or float32, got \""
+                        + value + "\"");
+            };
         }
 
         private static int positive(String name, String value) {

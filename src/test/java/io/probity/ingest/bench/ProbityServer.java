@@ -64,6 +64,10 @@ final class ProbityServer implements AutoCloseable {
         return new ProbityServer(process, port, log);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }

@@ -32,6 +32,20 @@ final class SyntheticPredictions {
     private static final String[] REGIONS = {"eu-west", "eu-central", "us-east", "ap-south"};
     private static final String[] DEVICES = {"mobile", "desktop", "kiosk"};
 
+    /** How logits and probabilities, which are float32 values, are written as JSON numbers. */
+    enum NumberFormat {
+        /**
+         * {@code Double.toString} of the value widened to float64, which reads back as exactly the
+         * float32 value; Python's {@code json.dumps(array.tolist())} writes the same numbers.
+         */
+        FLOAT64,
+        /**
+         * {@code Float.toString}, the short form that reads back as the same float32 but as a
+         * float64 that differs from it, so the audit has to recognise float32 text.
+         */
+        FLOAT32
+    }
+
     /** One generated prediction; {@code label} is -1 for an unlabelled record. */
     record Prediction(String id, Instant timestamp, float[] logits, float[] probabilities, int predicted, int label,
                       String region, String device) {
@@ -90,11 +104,11 @@ final class SyntheticPredictions {
      *                    registers the model version
      */
     static List<byte[]> ndjsonBatches(List<Prediction> predictions, String model, int batchSize,
-                                      boolean sendClasses) {
+                                      NumberFormat format, boolean sendClasses) {
         List<byte[]> batches = new ArrayList<>(predictions.size() / batchSize + 1);
         StringBuilder body = new StringBuilder(batchSize * 520);
         for (int i = 0; i < predictions.size(); i++) {
-            appendRecord(body, predictions.get(i), model, sendClasses && i == 0);
+            appendRecord(body, predictions.get(i), model, format, sendClasses && i == 0);
             if ((i + 1) % batchSize == 0 || i == predictions.size() - 1) {
                 batches.add(body.toString().getBytes(StandardCharsets.UTF_8));
                 body.setLength(0);
@@ -103,7 +117,8 @@ final class SyntheticPredictions {
         return batches;
     }
 
-    private static void appendRecord(StringBuilder json, Prediction p, String model, boolean withClasses) {
+    private static void appendRecord(StringBuilder json, Prediction p, String model, NumberFormat format,
+                                     boolean withClasses) {
         json.append("{\"model\":\"").append(model)
                 .append("\",\"modelVersion\":\"").append(VERSION)
                 .append("\",\"predictionId\":\"").append(p.id())
@@ -115,8 +130,8 @@ final class SyntheticPredictions {
             }
             json.append(']');
         }
-        appendFloats(json.append(",\"logits\":"), p.logits());
-        appendFloats(json.append(",\"probabilities\":"), p.probabilities());
+        appendFloats(json.append(",\"logits\":"), p.logits(), format);
+        appendFloats(json.append(",\"probabilities\":"), p.probabilities(), format);
         json.append(",\"predictedClass\":\"").append(CLASSES.get(p.predicted())).append('"');
         if (p.label() >= 0) {
             json.append(",\"label\":\"").append(CLASSES.get(p.label())).append('"');
@@ -125,14 +140,17 @@ final class SyntheticPredictions {
                 .append("\",\"device\":\"").append(p.device()).append("\"}}\n");
     }
 
-    /** Appends the shortest decimal that reads back as the same float32, as float32 model servers write. */
-    private static void appendFloats(StringBuilder json, float[] values) {
+    private static void appendFloats(StringBuilder json, float[] values, NumberFormat format) {
         json.append('[');
         for (int i = 0; i < values.length; i++) {
             if (i > 0) {
                 json.append(',');
             }
-            json.append(Float.toString(values[i]));
+            if (format == NumberFormat.FLOAT64) {
+                json.append(Double.toString(values[i]));
+            } else {
+                json.append(Float.toString(values[i]));
+            }
         }
         json.append(']');
     }
