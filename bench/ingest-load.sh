@@ -6,12 +6,12 @@
 # is io.probity.ingest.bench.IngestLoad, whose --help lists the options.
 #
 # Settings, as environment variables or as --option=value arguments (arguments win):
-#   RECORDS (200000) predictions per repetition    REPETITIONS (3)  BATCH (1000) records per request and COPY
+#   RECORDS (200000) predictions per repetition    REPETITIONS (5)  BATCH (1000) records per request and COPY
 #   CLIENTS (4) concurrent clients and connections  WARMUP (100000)  SEED (20260601)
 #   NUMBER_FORMAT (float64) or float32: how the float32 logits and probabilities are written
 #   TIME_LIMIT (600) seconds before the client aborts   SERVER_JVM_OPTIONS ("") options of the Probity JVM
 #   KEEP_DATA=1 keeps the database folder           MVN_OFFLINE=   lets Maven go online (default -o)
-# With the defaults it takes about 3 minutes on 2 cores, plus a build when one is needed.
+# With the defaults it takes about 3 to 4 minutes on 2 cores, plus a build when one is needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

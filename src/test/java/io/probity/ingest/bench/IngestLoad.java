@@ -399,7 +399,7 @@ public final class IngestLoad {
         static final String USAGE = """
                 Usage: IngestLoad [--option=value ...]
                   --records=N          predictions per repetition (default 200000)
-                  --repetitions=N      timed repetitions of both paths, at least 1 (default 3)
+                  --repetitions=N      timed repetitions of both paths, at least 1 (default 5)
                   --batch=N            records per request and per COPY, at most %d (default 1000)
                   --clients=N          concurrent HTTP clients and COPY connections (default 4)
                   --warmup=N           predictions sent through both paths before timing (default 100000)
@@ -415,7 +415,7 @@ public final class IngestLoad {
                 """.formatted(IngestService.MAX_RECORDS);
 
         int records = 200_000;
-        int repetitions = 3;
+        int repetitions = 5;
         int batch = 1_000;
         int clients = 4;
         int warmup = 100_000;
