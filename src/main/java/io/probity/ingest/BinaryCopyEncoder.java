@@ -1,13 +1,13 @@
 package io.probity.ingest;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -28,51 +28,55 @@ final class BinaryCopyEncoder {
     /** Microseconds between the Unix epoch and PostgreSQL's epoch, 2000-01-01T00:00:00Z. */
     private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
 
-    private final ByteArrayOutputStream buffer;
-    private final DataOutputStream out;
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /**
+     * The encoded data so far, in {@code buffer[0, size)}. It is a plain array because a
+     * DataOutputStream over a ByteArrayOutputStream writes each int as four synchronized
+     * single-byte writes.
+     */
+    private byte[] buffer;
+    private int size;
 
     BinaryCopyEncoder(int expectedBytes) {
-        buffer = new ByteArrayOutputStream(expectedBytes);
-        out = new DataOutputStream(buffer);
-        try {
-            out.write(SIGNATURE);
-            out.writeInt(0);
-            out.writeInt(0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        buffer = new byte[Math.max(expectedBytes, 64)];
+        write(SIGNATURE);
+        writeInt(0);
+        writeInt(0);
     }
 
-    void startRow(int fieldCount) throws IOException {
-        out.writeShort(fieldCount);
+    void startRow(int fieldCount) {
+        writeShort(fieldCount);
     }
 
-    void writeNull() throws IOException {
-        out.writeInt(-1);
+    void writeNull() {
+        writeInt(-1);
     }
 
-    void writeBigint(long value) throws IOException {
-        out.writeInt(8);
-        out.writeLong(value);
+    void writeBigint(long value) {
+        writeInt(8);
+        writeLong(value);
     }
 
     /** Writes a smallint, or NULL for a negative value (used for absent class indexes). */
-    void writeClassIndex(int value) throws IOException {
+    void writeClassIndex(int value) {
         if (value < 0) {
             writeNull();
             return;
         }
-        out.writeInt(2);
-        out.writeShort(value);
+        writeInt(2);
+        writeShort(value);
     }
 
-    void writeDouble(double value) throws IOException {
-        out.writeInt(8);
-        out.writeDouble(value);
+    void writeDouble(double value) {
+        writeInt(8);
+        writeLong(Double.doubleToLongBits(value));
     }
 
     /** Writes a double precision value, or NULL for NaN (used for summaries that do not exist). */
-    void writeOptionalDouble(double value) throws IOException {
+    void writeOptionalDouble(double value) {
         if (Double.isNaN(value)) {
             writeNull();
         } else {
@@ -80,75 +84,109 @@ final class BinaryCopyEncoder {
         }
     }
 
-    void writeText(String value) throws IOException {
+    void writeText(String value) {
         if (value == null) {
             writeNull();
             return;
         }
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(bytes.length);
-        out.write(bytes);
+        writeInt(bytes.length);
+        write(bytes);
     }
 
-    void writeTimestamp(Instant value) throws IOException {
+    void writeTimestamp(Instant value) {
         long micros = Math.addExact(Math.multiplyExact(value.getEpochSecond(), 1_000_000L), value.getNano() / 1_000);
-        out.writeInt(8);
-        out.writeLong(micros - POSTGRES_EPOCH_MICROS);
+        writeInt(8);
+        writeLong(micros - POSTGRES_EPOCH_MICROS);
     }
 
     /** Writes a one-dimensional {@code double precision[]}; NaN and infinities are stored as such. */
-    void writeDoubleArray(double[] values) throws IOException {
+    void writeDoubleArray(double[] values) {
         if (values == null) {
             writeNull();
             return;
         }
-        out.writeInt(20 + values.length * 12);
+        writeInt(20 + values.length * 12);
         writeArrayHeader(FLOAT8_OID, values.length);
         for (double v : values) {
-            out.writeInt(8);
-            out.writeDouble(v);
+            writeInt(8);
+            writeLong(Double.doubleToLongBits(v));
         }
     }
 
-    void writeTextArray(List<String> values) throws IOException {
+    void writeTextArray(List<String> values) {
         byte[][] encoded = new byte[values.size()][];
         int size = 20;
         for (int i = 0; i < encoded.length; i++) {
             encoded[i] = values.get(i).getBytes(StandardCharsets.UTF_8);
             size += 4 + encoded[i].length;
         }
-        out.writeInt(size);
+        writeInt(size);
         writeArrayHeader(TEXT_OID, encoded.length);
         for (byte[] element : encoded) {
-            out.writeInt(element.length);
-            out.write(element);
+            writeInt(element.length);
+            write(element);
         }
     }
 
     /** Writes {@code jsonb} in its binary format: a version byte (1) followed by the JSON text. */
-    void writeJsonb(String json) throws IOException {
+    void writeJsonb(String json) {
         if (json == null) {
             writeNull();
             return;
         }
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(bytes.length + 1);
-        out.writeByte(1);
-        out.write(bytes);
+        writeInt(bytes.length + 1);
+        writeByte(1);
+        write(bytes);
     }
 
     /** Ends the data and returns it as a stream for {@code CopyManager.copyIn}. */
-    InputStream finish() throws IOException {
-        out.writeShort(-1);
-        out.flush();
-        return new ByteArrayInputStream(buffer.toByteArray());
+    InputStream finish() {
+        writeShort(-1);
+        return new ByteArrayInputStream(buffer, 0, size);
     }
 
-    private void writeArrayHeader(int elementOid, int length) throws IOException {
-        out.writeInt(1);
-        out.writeInt(0);
-        out.writeInt(elementOid);
-        out.writeInt(length);
-        out.writeInt(1);
+    private void ensureCapacity(int extra) {
+        if (size + extra > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + extra));
+        }
+    }
+
+    private void writeByte(int value) {
+        ensureCapacity(1);
+        buffer[size++] = (byte) value;
+    }
+
+    private void writeShort(int value) {
+        ensureCapacity(2);
+        SHORT.set(buffer, size, (short) value);
+        size += 2;
+    }
+
+    private void writeInt(int value) {
+        ensureCapacity(4);
+        INT.set(buffer, size, value);
+        size += 4;
+    }
+
+    private void writeLong(long value) {
+        ensureCapacity(8);
+        LONG.set(buffer, size, value);
+        size += 8;
+    }
+
+    private void write(byte[] bytes) {
+        ensureCapacity(bytes.length);
+        System.arraycopy(bytes, 0, buffer, size, bytes.length);
+        size += bytes.length;
+    }
+
+    private void writeArrayHeader(int elementOid, int length) {
+        writeInt(1);
+        writeInt(0);
+        writeInt(elementOid);
+        writeInt(length);
+        writeInt(1);
     }
 }

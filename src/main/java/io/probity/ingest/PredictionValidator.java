@@ -8,7 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
@@ -172,7 +171,7 @@ class PredictionValidator {
             return Instant.now();
         }
         try {
-            return OffsetDateTime.parse(record.timestamp).toInstant();
+            return EventTimeParser.parse(record.timestamp);
         } catch (DateTimeParseException e) {
             record.error("timestamp", "\"" + record.timestamp + "\" is not an ISO-8601 date-time with an offset; "
                     + "send for example 2026-06-01T00:00:00Z");
