@@ -20,7 +20,7 @@ import java.util.List;
 /**
  * The review queue API under {@code /api/v1/review}. Calls authenticate with HTTP Basic as a
  * user, or with an API key plus the acting reviewer's name in {@code X-Reviewer}; see
- * {@link ReviewActors}. Conflicting actions answer 409 with the item's state and holder in
+ * {@link ReviewActors}. Conflicting actions return 409 with the item's state and holder in
  * {@code details}.
  */
 @Path("/api/v1/review")

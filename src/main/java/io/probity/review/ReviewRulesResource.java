@@ -46,7 +46,7 @@ public class ReviewRulesResource {
         return rules.replace(model, blankToNull(version), body, actors.resolve(headers));
     }
 
-    /** Every stored revision, newest first. */
+    /** Returns every stored revision, newest first. */
     @GET
     @Path("/revisions")
     public List<ReviewRuleSet> revisions(@PathParam("model") String model, @QueryParam("version") String version) {

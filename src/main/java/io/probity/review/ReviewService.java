@@ -190,6 +190,8 @@ public class ReviewService {
 
             // LabelService commits on its own connection. It resolves only open items, and this one
             // is claimed, so it does not wait for the lock held here.
+            // NOTE: when this transaction fails after that commit, the label stays stored while the
+            // item stays claimed; resolving the item again completes it.
             IngestResponse response = labelService.apply(
                     List.of(new LabelRecord(item.model(), item.predictionId(), label)), "review");
             if (response.rejected() > 0) {

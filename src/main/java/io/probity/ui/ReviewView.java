@@ -105,7 +105,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         configureGrid();
         configureThroughput();
 
-        Button start = new Button("Start reviewing", click -> startReviewing(null));
+        Button start = new Button("Start reviewing", click -> startReviewing());
         start.setId("review-start");
         start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         HorizontalLayout actions = new HorizontalLayout(start);
@@ -211,7 +211,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         }
         calibrationChart.setVisible(true);
         calibrationNote.setText(figures.reviewedCount() + " review labels (" + figures.sampledCount()
-                + " from the random sample) standing for about " + Formats.decimal(figures.weightSum(), 1)
+                + " from the random sample), weighted to represent about " + Formats.decimal(figures.weightSum(), 1)
                 + " predictions. Weighted accuracy " + Formats.percent(figures.accuracy()) + ", weighted ECE "
                 + Formats.decimal(figures.ece(), 4) + ". " + ReviewCalibrationService.WEIGHTING);
         var option = ChartOptions.reliabilityDiagram(figures.reliability());
@@ -292,7 +292,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         dialog.open();
     }
 
-    private void startReviewing(Long item) {
+    private void startReviewing() {
         Map<String, String> parameters = new LinkedHashMap<>();
         model.getOptionalValue().ifPresent(value -> parameters.put("model", value));
         version.getOptionalValue().ifPresent(value -> parameters.put("version", value));

@@ -69,6 +69,7 @@ public class ReviewWorkView extends VerticalLayout implements BeforeEnterObserve
     private final FlexLayout otherButtons = new FlexLayout();
     private final TextField note = new TextField("Note (optional)");
     private final VerticalLayout itemPanel = new VerticalLayout();
+    private final VerticalLayout detailPanel = new VerticalLayout();
 
     private String model;
     private String version;
@@ -98,10 +99,12 @@ public class ReviewWorkView extends VerticalLayout implements BeforeEnterObserve
         note.setMaxLength(ReviewService.MAX_NOTE_LENGTH);
         note.setWidth("min(40em, 100%)");
 
+        chart.setHeight("240px");
         itemPanel.setPadding(false);
-        itemPanel.add(itemLine, chart, label("Logits"), logits, label("Audit"), audit, label("Attributes"), attributes,
-                label("True class"), classButtons, note);
-        add(title, empty, itemPanel, otherButtons);
+        itemPanel.add(itemLine, label("True class"), classButtons, note);
+        detailPanel.setPadding(false);
+        detailPanel.add(chart, label("Logits"), logits, label("Audit"), audit, label("Attributes"), attributes);
+        add(title, empty, itemPanel, otherButtons, detailPanel);
     }
 
     @Override
@@ -136,6 +139,7 @@ public class ReviewWorkView extends VerticalLayout implements BeforeEnterObserve
         } else {
             current = null;
             itemPanel.setVisible(false);
+            detailPanel.setVisible(false);
             empty.setVisible(true);
             empty.setText("No item is waiting" + (model == null ? "" : " for model " + model)
                     + ". Press U to undo your last decision, or come back later.");
@@ -148,6 +152,7 @@ public class ReviewWorkView extends VerticalLayout implements BeforeEnterObserve
         current = item;
         empty.setVisible(false);
         itemPanel.setVisible(true);
+        detailPanel.setVisible(true);
         note.clear();
 
         title.setText("Review " + item.model() + " / " + item.version());

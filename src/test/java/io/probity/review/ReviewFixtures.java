@@ -16,19 +16,19 @@ final class ReviewFixtures {
     private ReviewFixtures() {
     }
 
-    /** A request with the test API key, acting as the named reviewer. */
+    /** Starts a request with the test API key, acting as the named reviewer. */
     static RequestSpecification as(String reviewer) {
         return given().header("X-API-Key", TestData.API_KEY).header("X-Reviewer", reviewer);
     }
 
-    /** A three-class record over classes a, b, c whose top-class confidence follows from the logits. */
+    /** Builds a record over classes a, b and c with the given logits. */
     static String record(String model, String id, double... logits) {
         return String.format(Locale.ROOT, "{\"model\":\"%s\",\"modelVersion\":\"v1\",\"predictionId\":\"%s\","
                 + "\"timestamp\":\"2026-06-01T00:00:00Z\",\"classes\":[\"a\",\"b\",\"c\"],"
                 + "\"logits\":[%s,%s,%s]}", model, id, logits[0], logits[1], logits[2]);
     }
 
-    /** count records with confidence about 0.36 (logits 0.1, 0, 0), ids {prefix}-0000 on. */
+    /** Builds count records with confidence 0.36 (logits 0.1, 0, 0) and ids {prefix}-0000, {prefix}-0001 and so on. */
     static List<String> lowConfidence(String model, String prefix, int count) {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < count; i++) {

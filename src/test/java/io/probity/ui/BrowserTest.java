@@ -232,6 +232,7 @@ class BrowserTest {
         Locator openCount = page.locator("#review-counts [data-state='open'] .probity-card-value");
         assertEquals("3", openCount.textContent());
         assertTrue(page.locator("#review-calibration-note").textContent().contains("1 / P(sent to review)"));
+        page.locator("#review-calibration[data-rendered='true'] canvas").waitFor();
 
         page.locator("#review-grid vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("r-1")).first().click();
         Locator history = page.locator("#review-history vaadin-grid-cell-content", new Page.LocatorOptions()
@@ -240,5 +241,30 @@ class BrowserTest {
         assertTrue(page.locator("#review-history-csv").getAttribute("href") != null, "CSV download link");
         page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "review-queue.png"))
                 .setFullPage(true));
+    }
+
+    @Test
+    void rulesEditorValidatesAndSavesRevision() {
+        String reviewModel = ingestReviewModel();
+        logIn();
+        page.navigate(url("review/rules?model=" + reviewModel));
+        Locator editor = page.locator("#rules-editor textarea");
+        editor.waitFor();
+        assertTrue(editor.inputValue().contains("confidenceBelow"), editor.inputValue());
+        assertTrue(page.locator("#rules-status").textContent().contains("built-in default"));
+
+        editor.fill("{\"rules\": [{\"type\": \"marginBelow\", \"threshold\": 2}]}");
+        page.locator("#rules-save").click();
+        page.waitForCondition(() -> page.locator("#rules-errors").textContent().contains("rules[0].threshold"));
+
+        editor.fill("{\"rules\": [{\"type\": \"marginBelow\", \"threshold\": 0.2}], \"sampleFraction\": 0.05}");
+        page.locator("#rules-save").click();
+        page.waitForCondition(() -> page.locator("#rules-status").textContent().contains("Revision 1 by admin"));
+        given().header("X-API-Key", TestData.API_KEY).header("X-Reviewer", "browser-test")
+                .get("/api/v1/models/" + reviewModel + "/review-rules")
+                .then().statusCode(200)
+                .body("revision", org.hamcrest.Matchers.equalTo(1))
+                .body("createdBy", org.hamcrest.Matchers.equalTo("admin"))
+                .body("rules[0].type", org.hamcrest.Matchers.equalTo("marginBelow"));
     }
 }
