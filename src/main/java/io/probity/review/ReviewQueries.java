@@ -84,6 +84,29 @@ public class ReviewQueries {
         }
     }
 
+    /**
+     * Returns the oldest item that a reviewer holds with a valid lease, so a reloaded review
+     * screen resumes it instead of claiming another.
+     */
+    public Optional<ReviewItem> heldBy(String reviewer, String model, String version) {
+        String sql = "SELECT " + ITEM_COLUMNS + ITEM_FROM + "WHERE r.state = 'claimed' AND r.claimed_by = ? "
+                + "AND r.lease_expires_at > now() AND (?::text IS NULL OR v.model = ?) "
+                + "AND (?::text IS NULL OR v.version = ?) ORDER BY r.claimed_at, r.id LIMIT 1";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, reviewer);
+            query.setString(2, model);
+            query.setString(3, model);
+            query.setString(4, version);
+            query.setString(5, version);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? Optional.of(toItem(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Failed to read the items held by " + reviewer + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Counts matching items per state (ignoring the filter's state) and finds the oldest open one. */
     public QueueSummary summary(ReviewFilter filter) {
         ReviewFilter anyState = new ReviewFilter(filter.model(), filter.version(), filter.rule(), null, filter.minAge());

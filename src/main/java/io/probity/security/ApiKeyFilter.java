@@ -31,7 +31,7 @@ public class ApiKeyFilter {
             return null;
         }
         String authorization = request.getHeaderString("Authorization");
-        if (isReviewPath(path) && BasicAuthentication.isBasic(authorization)) {
+        if (BasicAuthentication.isBasic(authorization) && isReviewPath(path)) {
             if (basicAuthentication.authenticate(authorization).isPresent()) {
                 return null;
             }

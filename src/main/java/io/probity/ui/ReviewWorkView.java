@@ -23,6 +23,7 @@ import io.probity.model.PredictionDetail;
 import io.probity.review.ReviewActor;
 import io.probity.review.ReviewActors;
 import io.probity.review.ReviewItem;
+import io.probity.review.ReviewQueries;
 import io.probity.review.ReviewService;
 import io.probity.security.CurrentUser;
 import io.probity.security.Role;
@@ -45,7 +46,8 @@ import java.util.Optional;
  * and attributes, and one button per class. Keys 1–9 choose the first nine classes and 0 the
  * tenth; S skips, E escalates and U undoes the last decision made here. After each decision the
  * next item is claimed and shown in place. {@code ?model=&version=} restrict the queue, and
- * {@code ?item=} starts with a chosen item.
+ * {@code ?item=} starts with a chosen item. Opening the screen again resumes an item the user
+ * still holds.
  */
 @Route(value = "review/work", layout = MainLayout.class)
 @PageTitle("Review | Probity")
@@ -56,6 +58,7 @@ public class ReviewWorkView extends VerticalLayout implements BeforeEnterObserve
     private static final String[] CLASS_KEYS = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"};
 
     private final ReviewService reviews;
+    private final ReviewQueries queries;
     private final ModelQueryService models;
 
     private final H2 title = new H2("Review");
@@ -77,8 +80,9 @@ public class ReviewWorkView extends VerticalLayout implements BeforeEnterObserve
     private Long lastDecided;
 
     @Inject
-    public ReviewWorkView(ReviewService reviews, ModelQueryService models) {
+    public ReviewWorkView(ReviewService reviews, ReviewQueries queries, ModelQueryService models) {
         this.reviews = reviews;
+        this.queries = queries;
         this.models = models;
         setWidthFull();
 
@@ -129,7 +133,12 @@ public class ReviewWorkView extends VerticalLayout implements BeforeEnterObserve
                 Notification.show(e.getMessage());
             }
         }
-        showNext();
+        Optional<ReviewItem> held = queries.heldBy(actor().name(), model, version);
+        if (held.isPresent()) {
+            show(held.get());
+        } else {
+            showNext();
+        }
     }
 
     private void showNext() {

@@ -313,6 +313,10 @@ class ReviewApiTest {
                 .then().statusCode(200).body("$", hasSize(1));
         as("dora").queryParam("state", "done").get("/api/v1/review/items")
                 .then().statusCode(400).body("message", containsString("open, claimed"));
+        as("dora").queryParam("model", model).queryParam("minAgeMinutes", 60).get("/api/v1/review/items")
+                .then().statusCode(200).body("$", hasSize(0));
+        as("dora").queryParam("minAgeMinutes", "-5").get("/api/v1/review/items")
+                .then().statusCode(400).body("message", containsString("minAgeMinutes \"-5\""));
     }
 
     @Test

@@ -218,6 +218,9 @@ class BrowserTest {
         page.keyboard().press("e");
         String afterEscalate = waitForItemChange(again);
         assertEquals(predictionOf(third), predictionOf(afterEscalate), "the released item is claimed again");
+        page.reload();
+        page.locator("#review-chart[data-rendered='true'] canvas").waitFor();
+        assertEquals(predictionOf(afterEscalate), predictionOf(currentItemText()), "a reload resumes the held item");
 
         assertEquals(List.of("queued", "claim", "resolve"), historyActions(itemIdOf(first)));
         assertEquals(List.of("queued", "claim", "skip", "undo", "escalate"), historyActions(itemIdOf(second)));
