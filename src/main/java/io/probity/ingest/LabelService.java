@@ -104,11 +104,15 @@ public class LabelService {
         Map<String, StoredPrediction> stored = load(connection, model, indexes, labels);
 
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE prediction SET label = ?, label_probability = ?, label_source = ?, labeled_at = now() "
-                        + "WHERE id = ?");
+                "UPDATE prediction SET label = ?, label_probability = ?, label_source = ?, labeled_at = now(), "
+                        + "label_weight = NULL WHERE id = ?");
+             // Resolves the prediction's open review item and records that in the item's history.
              PreparedStatement resolve = connection.prepareStatement(
-                     "UPDATE review_item SET state = 'resolved', resolved_by = ?, resolved_at = now() "
-                             + "WHERE prediction_pk = ? AND state = 'open'")) {
+                     "WITH resolved AS (UPDATE review_item SET state = 'resolved', label = ?, decided_by = ?, "
+                             + "decided_at = now() WHERE prediction_pk = ? AND state = 'open' RETURNING id) "
+                             + "INSERT INTO review_history (item_id, actor, action, before, after) "
+                             + "SELECT id, ?, 'label', jsonb_build_object('state', 'open'), jsonb_build_object("
+                             + "'state', 'resolved', 'label', ?::text, 'labelSource', ?::text) FROM resolved")) {
             for (int i : indexes) {
                 LabelRecord label = labels.get(i);
                 StoredPrediction prediction = stored.get(label.predictionId());
@@ -139,8 +143,12 @@ public class LabelService {
                 update.setString(3, source);
                 update.setLong(4, prediction.id);
                 update.addBatch();
-                resolve.setString(1, source);
-                resolve.setLong(2, prediction.id);
+                resolve.setShort(1, (short) classIndex);
+                resolve.setString(2, source);
+                resolve.setLong(3, prediction.id);
+                resolve.setString(4, "labels-" + source);
+                resolve.setString(5, label.label());
+                resolve.setString(6, source);
                 resolve.addBatch();
                 prediction.label = classIndex;
                 results[i] = new RecordResult(i, label.predictionId(), RecordResult.ACCEPTED, null, null);

@@ -1,6 +1,9 @@
 package io.probity.ingest;
 
 import io.agroal.api.AgroalDataSource;
+import io.probity.audit.Verdict;
+import io.probity.review.ReviewRouter;
+import io.probity.review.RoutingCandidate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -36,9 +39,6 @@ public class PredictionWriter {
     private static final String UNIQUE_VIOLATION = "23505";
     private static final int MAX_ATTEMPTS = 4;
 
-    /** Confidence below which a prediction enters the first-cut review queue. */
-    static final double REVIEW_CONFIDENCE_THRESHOLD = 0.6;
-
     static final String COPY_SQL = "COPY prediction (id, model, model_version_id, prediction_id, event_time, logits, "
             + "probabilities, temperature, predicted_class, top_class, confidence, margin, entropy, sum_squares, "
             + "label, label_probability, label_source, labeled_at, verdict, causes, max_abs_diff, attributes, "
@@ -47,6 +47,9 @@ public class PredictionWriter {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    ReviewRouter reviewRouter;
 
     /**
      * Stores the rows that are not yet stored and returns the ones skipped as duplicates.
@@ -134,7 +137,7 @@ public class PredictionWriter {
     }
 
     /** Encodes rows for {@link #COPY_SQL}; shared with the raw {@code COPY} baseline of the load test. */
-    static BinaryCopyEncoder encode(List<PredictionRow> rows, long[] ids, Instant ingestedAt) {
+    static BinaryCopyEncoder encode(List<PredictionRow> rows, long[] ids, Instant ingestedAt) throws IOException {
         int width = rows.get(0).logits() != null ? rows.get(0).logits().length : 4;
         BinaryCopyEncoder encoder = new BinaryCopyEncoder(rows.size() * (400 + 24 * width));
         for (int i = 0; i < rows.size(); i++) {
@@ -171,47 +174,15 @@ public class PredictionWriter {
         return encoder;
     }
 
-    /**
-     * Inserts the review items of a batch with one statement over arrays, which costs the server
-     * one parse and plan instead of one per item.
-     */
-    private static void queueForReview(Connection connection, List<PredictionRow> rows, long[] ids)
-            throws SQLException {
-        List<Long> predictionIds = new ArrayList<>();
-        List<Long> versionIds = new ArrayList<>();
-        List<String> reasons = new ArrayList<>();
+    /** Hands the fresh rows to review routing, which queues the ones its rules select. */
+    private void queueForReview(Connection connection, List<PredictionRow> rows, long[] ids) throws SQLException {
+        List<RoutingCandidate> candidates = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
-            String reason = reviewReason(rows.get(i));
-            if (reason != null) {
-                predictionIds.add(ids[i]);
-                versionIds.add(rows.get(i).modelVersionId());
-                reasons.add(reason);
-            }
+            PredictionRow row = rows.get(i);
+            candidates.add(new RoutingCandidate(ids[i], row.modelVersionId(), row.model(), row.predictionId(),
+                    row.label() >= 0, row.audit().verdict() == Verdict.FAIL, row.confidence(), row.margin(),
+                    row.normalisedEntropy(), row.logits(), row.probabilities(), row.temperature()));
         }
-        if (reasons.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO review_item (prediction_pk, model_version_id, reason) "
-                        + "SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[])")) {
-            insert.setArray(1, connection.createArrayOf("bigint", predictionIds.toArray()));
-            insert.setArray(2, connection.createArrayOf("bigint", versionIds.toArray()));
-            insert.setArray(3, connection.createArrayOf("text", reasons.toArray()));
-            insert.executeUpdate();
-        }
-    }
-
-    /** Returns why a prediction goes to review, or null when it does not. */
-    static String reviewReason(PredictionRow row) {
-        if (row.label() >= 0) {
-            return null;
-        }
-        if (row.audit().verdict() == io.probity.audit.Verdict.FAIL) {
-            return "audit-failed";
-        }
-        if (row.confidence() < REVIEW_CONFIDENCE_THRESHOLD) {
-            return "low-confidence";
-        }
-        return null;
+        reviewRouter.queue(connection, candidates);
     }
 }

@@ -88,7 +88,8 @@ public final class RawCopyBaseline {
                 if (row.audit().verdict() == Verdict.PASS) {
                     passed++;
                 }
-                if (PredictionWriter.reviewReason(row) != null) {
+                // The default review rules: unlabelled, and a failed audit or confidence below 0.6.
+                if (row.label() < 0 && (row.audit().verdict() == Verdict.FAIL || row.confidence() < 0.6)) {
                     queued++;
                 }
             }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -134,23 +135,132 @@ class BrowserTest {
         page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "audit.png")));
     }
 
-    @Test
-    void reviewResolutionCountsInMetrics() {
-        logIn();
-        page.navigate(url("review?model=" + model + "-faults"));
-        Locator row = page.locator("#review-grid vaadin-grid-cell-content", new Page.LocatorOptions()
-                .setHasText("argmax-mismatch-000"));
-        row.first().click();
-        page.locator("#review-chart[data-rendered='true'] canvas").waitFor();
-        page.locator("vaadin-dialog-overlay vaadin-button", new Page.LocatorOptions().setHasText("Fraudulent"))
-                .first().click();
-        page.locator("vaadin-notification-card").first().waitFor(new Locator.WaitForOptions()
-                .setState(WaitForSelectorState.VISIBLE));
+    /** Ingests three low-confidence records for the reviewer-screen tests; the first has HTML in an attribute. */
+    private String ingestReviewModel() {
+        String reviewModel = TestData.uniqueModel("ui-review");
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            String attributes = i == 0 ? ",\"attributes\":{\"comment\":\"<b id='injected'>bold</b>\"}" : "";
+            body.append("{\"model\":\"").append(reviewModel).append("\",\"modelVersion\":\"v1\",\"predictionId\":\"r-")
+                    .append(i).append("\",\"timestamp\":\"2026-06-01T00:0").append(i)
+                    .append(":00Z\",\"classes\":[\"a\",\"b\",\"c\"],\"logits\":[0.1,0,0]").append(attributes)
+                    .append("}\n");
+        }
+        given().header("X-API-Key", TestData.API_KEY).contentType("application/x-ndjson")
+                .body(body.toString().getBytes(StandardCharsets.UTF_8)).post("/api/v1/predictions").then().statusCode(200);
+        return reviewModel;
+    }
 
+    private String currentItemText() {
+        return page.locator("#review-item").textContent();
+    }
+
+    /** Waits until the reviewer screen shows another item than {@code previous}. */
+    private String waitForItemChange(String previous) {
+        page.waitForCondition(() -> !currentItemText().equals(previous));
+        page.locator("#review-chart[data-rendered='true'] canvas").waitFor();
+        return currentItemText();
+    }
+
+    private static String predictionOf(String itemText) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("prediction (\\S+)").matcher(itemText);
+        assertTrue(matcher.find(), itemText);
+        return matcher.group(1);
+    }
+
+    private static long itemIdOf(String itemText) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("Item (\\d+)").matcher(itemText);
+        assertTrue(matcher.find(), itemText);
+        return Long.parseLong(matcher.group(1));
+    }
+
+    private static List<String> historyActions(long itemId) {
+        return given().header("X-API-Key", TestData.API_KEY).header("X-Reviewer", "browser-test")
+                .get("/api/v1/review/items/" + itemId + "/history").then().statusCode(200)
+                .extract().jsonPath().getList("action");
+    }
+
+    @Test
+    void reviewerScreenWorksByKeyboard() {
+        String reviewModel = ingestReviewModel();
+        logIn();
+        page.navigate(url("review/work?model=" + reviewModel));
+        page.locator("#review-chart[data-rendered='true'] canvas").waitFor();
+        String first = currentItemText();
+        assertTrue(first.contains("prediction r-0"), first);
+        assertTrue(page.locator("#review-attributes").textContent().contains("<b id='injected'>bold</b>"),
+                "attributes are shown as text");
+        assertEquals(0, page.locator("#injected").count(), "attribute HTML is never rendered");
+        assertTrue(page.locator("#review-logits").textContent().contains("a: 0.1000"));
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "review-work.png"))
+                .setFullPage(true));
+
+        page.keyboard().press("2");
+        String second = waitForItemChange(first);
         given().header("X-API-Key", TestData.API_KEY)
-                .get("/api/v1/models/" + model + "-faults/predictions/argmax-mismatch-000")
+                .get("/api/v1/models/" + reviewModel + "/predictions/" + predictionOf(first))
                 .then().statusCode(200)
-                .body("label", org.hamcrest.Matchers.equalTo("Fraudulent"))
+                .body("label", org.hamcrest.Matchers.equalTo("b"))
                 .body("labelSource", org.hamcrest.Matchers.equalTo("review"));
+
+        page.keyboard().press("s");
+        String third = waitForItemChange(second);
+        page.keyboard().press("u");
+        String again = waitForItemChange(third);
+        assertEquals(predictionOf(second), predictionOf(again), "undo brings back the skipped item");
+        page.keyboard().press("e");
+        String afterEscalate = waitForItemChange(again);
+        assertEquals(predictionOf(third), predictionOf(afterEscalate), "the released item is claimed again");
+        page.reload();
+        page.locator("#review-chart[data-rendered='true'] canvas").waitFor();
+        assertEquals(predictionOf(afterEscalate), predictionOf(currentItemText()), "a reload resumes the held item");
+
+        assertEquals(List.of("queued", "claim", "resolve"), historyActions(itemIdOf(first)));
+        assertEquals(List.of("queued", "claim", "skip", "undo", "escalate"), historyActions(itemIdOf(second)));
+        assertEquals(List.of("queued", "claim", "release", "claim"), historyActions(itemIdOf(third)));
+    }
+
+    @Test
+    void reviewQueueShowsCountsAndHistory() {
+        String reviewModel = ingestReviewModel();
+        logIn();
+        page.navigate(url("review?model=" + reviewModel));
+        Locator openCount = page.locator("#review-counts [data-state='open'] .probity-card-value");
+        assertEquals("3", openCount.textContent());
+        assertTrue(page.locator("#review-calibration-note").textContent().contains("1 / P(sent to review)"));
+        page.locator("#review-calibration[data-rendered='true'] canvas").waitFor();
+
+        page.locator("#review-grid vaadin-grid-cell-content", new Page.LocatorOptions().setHasText("r-1")).first().click();
+        Locator history = page.locator("#review-history vaadin-grid-cell-content", new Page.LocatorOptions()
+                .setHasText("queued"));
+        history.first().waitFor();
+        assertTrue(page.locator("#review-history-csv").getAttribute("href") != null, "CSV download link");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "review-queue.png"))
+                .setFullPage(true));
+    }
+
+    @Test
+    void rulesEditorValidatesAndSavesRevision() {
+        String reviewModel = ingestReviewModel();
+        logIn();
+        page.navigate(url("review/rules?model=" + reviewModel));
+        Locator editor = page.locator("#rules-editor textarea");
+        editor.waitFor();
+        assertTrue(editor.inputValue().contains("confidenceBelow"), editor.inputValue());
+        assertTrue(page.locator("#rules-status").textContent().contains("built-in default"));
+
+        editor.fill("{\"rules\": [{\"type\": \"marginBelow\", \"threshold\": 2}]}");
+        page.locator("#rules-save").click();
+        page.waitForCondition(() -> page.locator("#rules-errors").textContent().contains("rules[0].threshold"));
+
+        editor.fill("{\"rules\": [{\"type\": \"marginBelow\", \"threshold\": 0.2}], \"sampleFraction\": 0.05}");
+        page.locator("#rules-save").click();
+        page.waitForCondition(() -> page.locator("#rules-status").textContent().contains("Revision 1 by admin"));
+        given().header("X-API-Key", TestData.API_KEY).header("X-Reviewer", "browser-test")
+                .get("/api/v1/models/" + reviewModel + "/review-rules")
+                .then().statusCode(200)
+                .body("revision", org.hamcrest.Matchers.equalTo(1))
+                .body("createdBy", org.hamcrest.Matchers.equalTo("admin"))
+                .body("rules[0].type", org.hamcrest.Matchers.equalTo("marginBelow"));
     }
 }
