@@ -84,7 +84,8 @@ class BrowserTest {
     void anonymousVisitorIsSentToLogin() {
         page.navigate(url("audit"));
         page.locator("vaadin-login-form").waitFor();
-        assertTrue(page.url().contains("login"), "expected the login page, got " + page.url());
+        page.waitForURL("**/login");
+        assertTrue(page.url().endsWith("/login"), "expected the login page, got " + page.url());
     }
 
     @Test
