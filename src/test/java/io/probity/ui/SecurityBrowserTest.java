@@ -163,7 +163,9 @@ class SecurityBrowserTest {
         page.keyboard().press("Escape");
         page.navigate(browser.url("review?model=" + URLEncoder.encode(xssModel, StandardCharsets.UTF_8).replace("+", "%20")));
         page.locator("#review-grid vaadin-grid-cell-content", new Page.LocatorOptions().setHasText(xssModel)).first()
-                .click();
+                .waitFor();
+        page.navigate(browser.url("review/work?model="
+                + URLEncoder.encode(xssModel, StandardCharsets.UTF_8).replace("+", "%20")));
         page.locator("#review-chart[data-rendered='true'] canvas").waitFor();
         page.waitForTimeout(500);
         Browser.screenshot(page, "xss-review");
