@@ -122,6 +122,16 @@ public class ReviewWorkView extends VerticalLayout implements BeforeEnterObserve
         Map<String, List<String>> query = event.getLocation().getQueryParameters().getParameters();
         model = first(query, "model");
         version = first(query, "version");
+        CurrentUser user = CurrentUser.get().orElseThrow();
+        if (user.models() != null && (model == null || !user.mayAccessModel(model))) {
+            // TODO: claiming across several allowed models needs a model list in the claim query;
+            // until then a model-limited reviewer works one of their models at a time.
+            if (model != null || user.models().isEmpty()) {
+                event.rerouteToError(com.vaadin.flow.router.NotFoundException.class);
+                return;
+            }
+            model = user.models().stream().sorted().findFirst().orElseThrow();
+        }
         String itemId = first(query, "item");
         if (itemId != null) {
             try {
