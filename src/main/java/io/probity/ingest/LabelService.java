@@ -1,6 +1,7 @@
 package io.probity.ingest;
 
 import io.agroal.api.AgroalDataSource;
+import io.probity.analytics.RollupStore;
 import io.probity.api.FieldError;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -104,6 +105,7 @@ public class LabelService {
              PreparedStatement resolve = connection.prepareStatement(
                      "UPDATE review_item SET state = 'resolved', resolved_by = ?, resolved_at = now() "
                              + "WHERE prediction_pk = ? AND state = 'open'")) {
+            List<Long> relabelled = new ArrayList<>();
             for (int i : indexes) {
                 LabelRecord label = labels.get(i);
                 StoredPrediction prediction = stored.get(label.predictionId());
@@ -134,13 +136,18 @@ public class LabelService {
                 update.setString(3, source);
                 update.setLong(4, prediction.id);
                 update.addBatch();
+                relabelled.add(prediction.id);
                 resolve.setString(1, source);
                 resolve.setLong(2, prediction.id);
                 resolve.addBatch();
                 prediction.label = classIndex;
                 results[i] = new RecordResult(i, label.predictionId(), RecordResult.ACCEPTED, null, null);
             }
+            // The rollups' labelled sums follow the label: out with the old one, in with the new one.
+            long[] ids = relabelled.stream().mapToLong(Long::longValue).toArray();
+            RollupStore.moveLabels(connection, ids, -1);
             update.executeBatch();
+            RollupStore.moveLabels(connection, ids, 1);
             resolve.executeBatch();
         }
     }

@@ -1,6 +1,7 @@
 package io.probity.ingest;
 
 import io.agroal.api.AgroalDataSource;
+import io.probity.analytics.RollupStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -69,6 +70,7 @@ public class PredictionWriter {
                     if (!fresh.isEmpty()) {
                         long[] ids = allocateIds(connection, fresh.size());
                         copy(connection, fresh, ids);
+                        RollupStore.addPredictions(connection, ids);
                         queueForReview(connection, fresh, ids);
                     }
                     connection.commit();
