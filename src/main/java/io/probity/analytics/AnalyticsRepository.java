@@ -82,7 +82,10 @@ public class AnalyticsRepository {
                 List.copyOf(classes));
     }
 
-    /** Returns the rollup rows of {@code [from, to)}, exact at partial hours; see {@link RollupStore#window}. */
+    /**
+     * Returns the rollup rows of {@code [from, to)}, exact at partial hours, of a class index, of
+     * {@link RollupKey#ALL_CLASSES} or of every class (null); see {@link RollupStore#window}.
+     */
     public List<RollupStore.Row> window(ModelScope scope, Instant from, Instant to, Integer topClass) {
         try (Connection connection = dataSource.getConnection()) {
             return RollupStore.window(connection, scope.versionIds(), from, to, topClass);
@@ -92,13 +95,25 @@ public class AnalyticsRepository {
         }
     }
 
-    /** Returns the sum of the rollup rows of {@code [from, to)}. */
-    public RollupSums total(ModelScope scope, Instant from, Instant to, Integer topClass) {
+    /** Returns the sums of all predictions of {@code [from, to)}. */
+    public RollupSums total(ModelScope scope, Instant from, Instant to) {
         RollupSums total = new RollupSums();
-        for (RollupStore.Row row : window(scope, from, to, topClass)) {
+        for (RollupStore.Row row : window(scope, from, to, RollupKey.ALL_CLASSES)) {
             total.merge(row.sums());
         }
         return total;
+    }
+
+    /** Returns the number of predictions with a finite vector per top class in {@code [from, to)}. */
+    public long[] classCounts(ModelScope scope, Instant from, Instant to) {
+        long[] counts = new long[scope.classes().size()];
+        try (Connection connection = dataSource.getConnection()) {
+            RollupStore.classCounts(connection, scope.versionIds(), from, to).forEach((k, n) -> counts[k] += n);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Failed to count the classes of model " + scope.model() + ": "
+                    + e.getMessage(), e);
+        }
+        return counts;
     }
 
     /**

@@ -123,14 +123,14 @@ public class AnalyticsService {
         WindowSums before = windowSums(scope, baseline[0], baseline[1]);
         WindowSums now = windowSums(scope, current[0], current[1]);
 
-        Double psi = nullable(DistributionDrift.psi(before.total.confidenceHistogram(DRIFT_BINS),
-                now.total.confidenceHistogram(DRIFT_BINS)));
+        Double psi = nullable(DistributionDrift.psi(before.total().confidenceHistogram(DRIFT_BINS),
+                now.total().confidenceHistogram(DRIFT_BINS)));
         Double jensenShannon = nullable(DistributionDrift.jensenShannonDistance(
-                before.total.confidenceHistogram(DRIFT_BINS), now.total.confidenceHistogram(DRIFT_BINS)));
-        Double marginPsi = nullable(DistributionDrift.psi(before.total.marginHistogram(DRIFT_BINS),
-                now.total.marginHistogram(DRIFT_BINS)));
-        Double entropyPsi = nullable(DistributionDrift.psi(before.total.entropyHistogram(DRIFT_BINS),
-                now.total.entropyHistogram(DRIFT_BINS)));
+                before.total().confidenceHistogram(DRIFT_BINS), now.total().confidenceHistogram(DRIFT_BINS)));
+        Double marginPsi = nullable(DistributionDrift.psi(before.total().marginHistogram(DRIFT_BINS),
+                now.total().marginHistogram(DRIFT_BINS)));
+        Double entropyPsi = nullable(DistributionDrift.psi(before.total().entropyHistogram(DRIFT_BINS),
+                now.total().entropyHistogram(DRIFT_BINS)));
 
         double[] baselineSample = repository.sampleConfidences(scope, baseline[0], baseline[1], KS_SAMPLE_LIMIT);
         double[] currentSample = repository.sampleConfidences(scope, current[0], current[1], KS_SAMPLE_LIMIT);
@@ -138,20 +138,20 @@ public class AnalyticsService {
         DriftReport.Ks ks = new DriftReport.Ks(nullable(test.statistic()), nullable(test.pValue()),
                 baselineSample.length, currentSample.length, KS_SAMPLE_LIMIT);
 
-        ClassMixDrift mix = ClassMixDrift.compare(before.classCounts, now.classCounts);
+        ClassMixDrift mix = ClassMixDrift.compare(before.classCounts(), now.classCounts());
         DriftReport.ClassMix classMix = new DriftReport.ClassMix(nullable(mix.chiSquare()), mix.degreesOfFreedom(),
-                nullable(mix.pValue()), before.classCounts, now.classCounts);
+                nullable(mix.pValue()), before.classCounts(), now.classCounts());
 
-        ReliabilityAccumulator baselineReliability = before.total.reliability(CALIBRATION_BINS);
+        ReliabilityAccumulator baselineReliability = before.total().reliability(CALIBRATION_BINS);
         CalibrationChange change = CalibrationChange.between(baselineReliability,
-                now.total.reliability(CALIBRATION_BINS));
+                now.total().reliability(CALIBRATION_BINS));
         Double estimated = nullable(estimateAccuracy(baselineReliability, now.total));
 
         return new DriftReport(scope.model(), scope.version(),
-                new DriftReport.Window(baseline[0].toString(), baseline[1].toString(), before.total.predictions(),
-                        before.total.labelled()),
-                new DriftReport.Window(current[0].toString(), current[1].toString(), now.total.predictions(),
-                        now.total.labelled()),
+                new DriftReport.Window(baseline[0].toString(), baseline[1].toString(), before.total().predictions(),
+                        before.total().labelled()),
+                new DriftReport.Window(current[0].toString(), current[1].toString(), now.total().predictions(),
+                        now.total().labelled()),
                 psi, jensenShannon, ks, marginPsi, entropyPsi, nullable(mix.psi()), classMix,
                 nullable(change.baselineEce()), nullable(change.currentEce()), nullable(change.eceChange()),
                 nullable(change.baselineAccuracy()), nullable(change.currentAccuracy()),
@@ -194,10 +194,10 @@ public class AnalyticsService {
         }
 
         RollupSums baselineSums = baselineWindow.isDefined()
-                ? repository.total(scope, Instant.parse(baselineWindow.from()), Instant.parse(baselineWindow.to()), null)
+                ? repository.total(scope, Instant.parse(baselineWindow.from()), Instant.parse(baselineWindow.to()))
                 : new RollupSums();
         Map<Instant, RollupSums> buckets = new TreeMap<>();
-        for (RollupStore.Row row : repository.window(scope, window[0], window[1], null)) {
+        for (RollupStore.Row row : repository.window(scope, window[0], window[1], RollupKey.ALL_CLASSES)) {
             buckets.computeIfAbsent(row.key().hour().truncatedTo(unit), k -> new RollupSums()).merge(row.sums());
         }
         List<TimeSeries.Point> series = new ArrayList<>(buckets.size());
@@ -266,14 +266,7 @@ public class AnalyticsService {
     }
 
     private WindowSums windowSums(ModelScope scope, Instant from, Instant to) {
-        WindowSums sums = new WindowSums(scope.classes().size());
-        for (RollupStore.Row row : repository.window(scope, from, to, null)) {
-            sums.total.merge(row.sums());
-            if (row.key().topClass() != RollupKey.NO_VECTOR) {
-                sums.classCounts[row.key().topClass()] += row.sums().scored();
-            }
-        }
-        return sums;
+        return new WindowSums(repository.total(scope, from, to), repository.classCounts(scope, from, to));
     }
 
     private static Map<String, Double> values(List<String> metrics, RollupSums sums, RollupSums baseline) {
@@ -326,12 +319,6 @@ public class AnalyticsService {
     }
 
     /** The sums of a window and its predicted-class counts (predictions with a vector only). */
-    private static final class WindowSums {
-        final RollupSums total = new RollupSums();
-        final long[] classCounts;
-
-        WindowSums(int classes) {
-            classCounts = new long[classes];
-        }
+    private record WindowSums(RollupSums total, long[] classCounts) {
     }
 }

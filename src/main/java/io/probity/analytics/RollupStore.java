@@ -2,6 +2,8 @@ package io.probity.analytics;
 
 import org.postgresql.PGStatement;
 
+import java.nio.ByteBuffer;
+
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -48,9 +50,16 @@ public final class RollupStore {
             + "correct_counts = analytics_add(r.correct_counts, EXCLUDED.correct_counts), "
             + "brier_sum = r.brier_sum + EXCLUDED.brier_sum, nll_sum = r.nll_sum + EXCLUDED.nll_sum";
 
+    /**
+     * The columns read back, with every array in PostgreSQL's binary send format: decoding that
+     * with a {@link ByteBuffer} is many times faster than the driver's decoding of arrays into boxed
+     * values, which dominated the time of a week-long window.
+     */
     private static final String SELECT_COLUMNS = "model_version_id, hour, top_class, predictions, audit_failed, "
-            + "confidence_sum, confidence_histogram, margin_histogram, entropy_histogram, bin_counts, "
-            + "bin_confidence_sums, labelled_counts, labelled_confidence_sums, correct_counts, brier_sum, nll_sum";
+            + "confidence_sum, array_send(confidence_histogram), array_send(margin_histogram), "
+            + "array_send(entropy_histogram), array_send(bin_counts), array_send(bin_confidence_sums), "
+            + "array_send(labelled_counts), array_send(labelled_confidence_sums), array_send(correct_counts), "
+            + "brier_sum, nll_sum";
 
     private RollupStore() {
     }
@@ -59,13 +68,20 @@ public final class RollupStore {
     public record Row(RollupKey key, RollupSums sums) {
     }
 
-    /** Adds the sums of every key to its stored row, creating missing rows. */
+    /**
+     * Adds the sums of every per-class key to its stored row, and their total per hour to the hour's
+     * {@link RollupKey#ALL_CLASSES} row, creating missing rows.
+     */
     public static void upsert(Connection connection, Map<RollupKey, RollupSums> sums) throws SQLException {
         if (sums.isEmpty()) {
             return;
         }
+        Map<RollupKey, RollupSums> rows = new TreeMap<>(sums);
+        for (Map.Entry<RollupKey, RollupSums> entry : sums.entrySet()) {
+            rows.computeIfAbsent(entry.getKey().allClasses(), k -> new RollupSums()).merge(entry.getValue());
+        }
         try (PreparedStatement upsert = connection.prepareStatement(UPSERT_SQL)) {
-            for (Map.Entry<RollupKey, RollupSums> entry : new TreeMap<>(sums).entrySet()) {
+            for (Map.Entry<RollupKey, RollupSums> entry : rows.entrySet()) {
                 RollupKey key = entry.getKey();
                 RollupSums s = entry.getValue();
                 upsert.setLong(1, key.modelVersionId());
@@ -154,30 +170,29 @@ public final class RollupStore {
 
     /**
      * Loads the rollup rows of the given versions whose hour starts in {@code [fromHour, toHour)},
-     * either bound null for none, optionally only one top class.
+     * either bound null for none, of one top class: a class index, {@link RollupKey#ALL_CLASSES}
+     * for the hourly totals, or null for every per-class row.
      */
     static List<Row> load(Connection connection, long[] versionIds, Instant fromHour, Instant toHour,
                           Integer topClass) throws SQLException {
-        String sql = "SELECT " + SELECT_COLUMNS + " FROM analytics_rollup WHERE model_version_id = ANY (?) "
-                + "AND (?::timestamptz IS NULL OR hour >= ?) AND (?::timestamptz IS NULL OR hour < ?) "
-                + "AND (?::smallint IS NULL OR top_class = ?)";
+        // Only the present bounds go into the SQL, so the planner can use the primary key's range.
+        String sql = "SELECT " + SELECT_COLUMNS + " FROM analytics_rollup WHERE model_version_id = ANY (?)"
+                + (fromHour == null ? "" : " AND hour >= ?") + (toHour == null ? "" : " AND hour < ?")
+                + (topClass == null ? " AND top_class <> " + RollupKey.ALL_CLASSES : " AND top_class = ?");
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement query = connection.prepareStatement(sql)) {
-            // Binary transfer from the first execution: decoding the arrays as text costs more than the query.
+            // Binary transfer from the first execution, so the bytea columns arrive without hex encoding.
             query.unwrap(PGStatement.class).setPrepareThreshold(-1);
-            query.setArray(1, connection.createArrayOf("int8", box(versionIds)));
-            Timestamp from = fromHour == null ? null : Timestamp.from(fromHour);
-            Timestamp to = toHour == null ? null : Timestamp.from(toHour);
-            query.setTimestamp(2, from);
-            query.setTimestamp(3, from);
-            query.setTimestamp(4, to);
-            query.setTimestamp(5, to);
-            if (topClass == null) {
-                query.setNull(6, java.sql.Types.SMALLINT);
-                query.setNull(7, java.sql.Types.SMALLINT);
-            } else {
-                query.setShort(6, topClass.shortValue());
-                query.setShort(7, topClass.shortValue());
+            int parameter = 1;
+            query.setArray(parameter++, connection.createArrayOf("int8", box(versionIds)));
+            if (fromHour != null) {
+                query.setTimestamp(parameter++, Timestamp.from(fromHour));
+            }
+            if (toHour != null) {
+                query.setTimestamp(parameter++, Timestamp.from(toHour));
+            }
+            if (topClass != null) {
+                query.setShort(parameter, topClass.shortValue());
             }
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
@@ -190,24 +205,21 @@ public final class RollupStore {
 
     /**
      * Aggregates raw {@code prediction} rows with event time in {@code [from, to)} of the given
-     * versions into rollup rows, for the parts of a window that do not fill whole hours.
+     * versions into rollup rows, for the parts of a window that do not fill whole hours. The
+     * {@code topClass} argument selects rows as in {@link #load}.
      */
     static List<Row> aggregateRaw(Connection connection, long[] versionIds, Instant from, Instant to,
                                   Integer topClass) throws SQLException {
+        boolean oneClass = topClass != null && topClass != RollupKey.ALL_CLASSES;
         String sql = "SELECT " + PREDICTION_COLUMNS + " FROM prediction p WHERE p.model_version_id = ANY (?) "
-                + "AND p.event_time >= ? AND p.event_time < ? "
-                + "AND (?::smallint IS NULL OR coalesce(p.top_class, -1) = ?)";
+                + "AND p.event_time >= ? AND p.event_time < ?" + (oneClass ? " AND coalesce(p.top_class, -1) = ?" : "");
         Map<RollupKey, RollupSums> sums = new TreeMap<>();
         try (PreparedStatement query = connection.prepareStatement(sql)) {
             query.setArray(1, connection.createArrayOf("int8", box(versionIds)));
             query.setTimestamp(2, Timestamp.from(from));
             query.setTimestamp(3, Timestamp.from(to));
-            if (topClass == null) {
-                query.setNull(4, java.sql.Types.SMALLINT);
-                query.setNull(5, java.sql.Types.SMALLINT);
-            } else {
+            if (oneClass) {
                 query.setShort(4, topClass.shortValue());
-                query.setShort(5, topClass.shortValue());
             }
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
@@ -216,14 +228,76 @@ public final class RollupStore {
             }
         }
         List<Row> rows = new ArrayList<>(sums.size());
-        sums.forEach((key, value) -> rows.add(new Row(key, value)));
+        if (topClass != null && topClass == RollupKey.ALL_CLASSES) {
+            Map<RollupKey, RollupSums> totals = new TreeMap<>();
+            sums.forEach((key, value) -> totals.computeIfAbsent(key.allClasses(), k -> new RollupSums()).merge(value));
+            totals.forEach((key, value) -> rows.add(new Row(key, value)));
+        } else {
+            sums.forEach((key, value) -> rows.add(new Row(key, value)));
+        }
         return rows;
+    }
+
+    /**
+     * Counts the predictions with a finite vector per top class in {@code [from, to)}, from the
+     * per-class rollups of whole hours and the raw rows of partial hours. Either bound may be null.
+     */
+    public static Map<Integer, Long> classCounts(Connection connection, long[] versionIds, Instant from, Instant to)
+            throws SQLException {
+        Map<Integer, Long> counts = new TreeMap<>();
+        Instant fullFrom = from == null ? null : ceilHour(from);
+        Instant fullTo = to == null ? null : to.truncatedTo(ChronoUnit.HOURS);
+        List<Instant[]> partial = new ArrayList<>();
+        if (fullFrom != null && fullTo != null && !fullFrom.isBefore(fullTo)) {
+            partial.add(new Instant[] {from, to});
+        } else {
+            String sql = "SELECT top_class, sum(predictions) FROM analytics_rollup WHERE model_version_id = ANY (?) "
+                    + "AND top_class >= 0" + (fullFrom == null ? "" : " AND hour >= ?")
+                    + (fullTo == null ? "" : " AND hour < ?") + " GROUP BY top_class";
+            try (PreparedStatement query = connection.prepareStatement(sql)) {
+                int parameter = 1;
+                query.setArray(parameter++, connection.createArrayOf("int8", box(versionIds)));
+                if (fullFrom != null) {
+                    query.setTimestamp(parameter++, Timestamp.from(fullFrom));
+                }
+                if (fullTo != null) {
+                    query.setTimestamp(parameter, Timestamp.from(fullTo));
+                }
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        counts.merge(rs.getInt(1), rs.getLong(2), Long::sum);
+                    }
+                }
+            }
+            if (from != null && from.isBefore(fullFrom)) {
+                partial.add(new Instant[] {from, fullFrom});
+            }
+            if (to != null && fullTo.isBefore(to)) {
+                partial.add(new Instant[] {fullTo, to});
+            }
+        }
+        for (Instant[] range : partial) {
+            try (PreparedStatement query = connection.prepareStatement("SELECT top_class, count(*) FROM prediction "
+                    + "WHERE model_version_id = ANY (?) AND event_time >= ? AND event_time < ? "
+                    + "AND top_class IS NOT NULL AND confidence IS NOT NULL GROUP BY top_class")) {
+                query.setArray(1, connection.createArrayOf("int8", box(versionIds)));
+                query.setTimestamp(2, Timestamp.from(range[0]));
+                query.setTimestamp(3, Timestamp.from(range[1]));
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next()) {
+                        counts.merge(rs.getInt(1), rs.getLong(2), Long::sum);
+                    }
+                }
+            }
+        }
+        return counts;
     }
 
     /**
      * Loads the rows of a window {@code [from, to)}: stored rollups for the whole hours inside it and
      * raw predictions for the partial hours at either end, so the result equals aggregating every raw
-     * row of the window. Either bound may be null for none.
+     * row of the window. Either bound may be null for none. The {@code topClass} argument selects
+     * rows as in {@link #load}: {@link RollupKey#ALL_CLASSES} reads one total row per hour.
      */
     public static List<Row> window(Connection connection, long[] versionIds, Instant from, Instant to,
                                    Integer topClass) throws SQLException {
@@ -254,33 +328,53 @@ public final class RollupStore {
         sums.predictions = rs.getLong(4);
         sums.auditFailed = rs.getLong(5);
         sums.confidenceSum = rs.getDouble(6);
-        copyLongs(rs.getArray(7), sums.confidenceHistogram);
-        copyLongs(rs.getArray(8), sums.marginHistogram);
-        copyLongs(rs.getArray(9), sums.entropyHistogram);
-        copyLongs(rs.getArray(10), sums.binCounts);
-        copyDoubles(rs.getArray(11), sums.binConfidenceSums);
-        copyLongs(rs.getArray(12), sums.labelledCounts);
-        copyDoubles(rs.getArray(13), sums.labelledConfidenceSums);
-        copyLongs(rs.getArray(14), sums.correctCounts);
+        copyLongs(rs.getBytes(7), sums.confidenceHistogram);
+        copyLongs(rs.getBytes(8), sums.marginHistogram);
+        copyLongs(rs.getBytes(9), sums.entropyHistogram);
+        copyLongs(rs.getBytes(10), sums.binCounts);
+        copyDoubles(rs.getBytes(11), sums.binConfidenceSums);
+        copyLongs(rs.getBytes(12), sums.labelledCounts);
+        copyDoubles(rs.getBytes(13), sums.labelledConfidenceSums);
+        copyLongs(rs.getBytes(14), sums.correctCounts);
         sums.brierSum = rs.getDouble(15);
         sums.nllSum = rs.getDouble(16);
         return new Row(key, sums);
     }
 
-    private static void copyLongs(Array array, long[] target) throws SQLException {
-        Long[] values = (Long[]) array.getArray();
-        requireLength(values.length);
-        for (int i = 0; i < values.length; i++) {
-            target[i] = values[i];
+    private static void copyLongs(byte[] sent, long[] target) {
+        ByteBuffer buffer = arrayElements(sent);
+        for (int i = 0; i < target.length; i++) {
+            buffer.getInt();
+            target[i] = buffer.getLong();
         }
     }
 
-    private static void copyDoubles(Array array, double[] target) throws SQLException {
-        Double[] values = (Double[]) array.getArray();
-        requireLength(values.length);
-        for (int i = 0; i < values.length; i++) {
-            target[i] = values[i];
+    private static void copyDoubles(byte[] sent, double[] target) {
+        ByteBuffer buffer = arrayElements(sent);
+        for (int i = 0; i < target.length; i++) {
+            buffer.getInt();
+            target[i] = buffer.getDouble();
         }
+    }
+
+    /**
+     * Checks the header of a one-dimensional array without NULLs in the binary send format (number
+     * of dimensions, NULL flag, element type, length, lower bound) and returns a buffer at its first
+     * element, each element being a 4-byte length and the 8-byte value.
+     */
+    private static ByteBuffer arrayElements(byte[] sent) {
+        ByteBuffer buffer = ByteBuffer.wrap(sent);
+        int dimensions = buffer.getInt();
+        int hasNulls = buffer.getInt();
+        buffer.getInt();
+        int length = dimensions == 1 ? buffer.getInt() : 0;
+        if (dimensions != 1 || hasNulls != 0) {
+            throw new IllegalStateException("analytics_rollup holds an array with " + dimensions
+                    + " dimensions or NULL elements; rebuild the rollups");
+        }
+        requireLength(length);
+        buffer.getInt();
+        return buffer;
     }
 
     private static void requireLength(int length) {

@@ -20,8 +20,9 @@ import java.time.format.DateTimeParseException;
  * <p>Query parameters: {@code version}, {@code from}, {@code to} (ISO-8601 with offset, window
  * {@code [from, to)}), {@code bins} (reliability bins, default 15), {@code histogramBins} (default
  * 10), {@code binning} ({@code width} or {@code mass}), {@code class} (a predicted class name),
- * {@code classwise} ({@code true} adds the classwise ECE) and {@code bootstrap} (resamples for the
- * ECE interval, default 0 for none).
+ * {@code classwise} ({@code true} adds the classwise ECE), {@code bootstrap} (resamples for the
+ * ECE interval, default 0 for none) and {@code perClass} ({@code true} adds histograms per
+ * predicted class).
  */
 @Path("/api/v1/models/{model}/metrics")
 public class MetricsResource {
@@ -38,10 +39,12 @@ public class MetricsResource {
                                 @QueryParam("binning") @DefaultValue("width") String binning,
                                 @QueryParam("class") String className,
                                 @QueryParam("classwise") @DefaultValue("false") String classwise,
-                                @QueryParam("bootstrap") @DefaultValue("0") String bootstrap) {
+                                @QueryParam("bootstrap") @DefaultValue("0") String bootstrap,
+                                @QueryParam("perClass") @DefaultValue("false") String perClass) {
         return metricsService.compute(new MetricsService.Request(model, blankToNull(version), instant("from", from),
                 instant("to", to), integer("bins", bins), integer("histogramBins", histogramBins), binning.trim(),
-                blankToNull(className), bool("classwise", classwise), integer("bootstrap", bootstrap)));
+                blankToNull(className), bool("classwise", classwise), integer("bootstrap", bootstrap),
+                bool("perClass", perClass)));
     }
 
     /** Parses an ISO-8601 date-time query parameter; null when absent. */

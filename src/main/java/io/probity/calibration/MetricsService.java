@@ -51,14 +51,16 @@ public class MetricsService {
      * @param binning {@code width} or {@code mass}
      * @param className a predicted class to restrict the figures to, or null
      * @param bootstrap the number of bootstrap resamples for the ECE interval, 0 for none
+     * @param perClass whether to add histograms per predicted class, which reads one rollup row per
+     *     class and hour instead of one per hour
      */
     public record Request(String model, String version, Instant from, Instant to, int bins, int histogramBins,
-                          String binning, String className, boolean classwise, int bootstrap) {
+                          String binning, String className, boolean classwise, int bootstrap, boolean perClass) {
     }
 
     /** Computes the equal-width figures of a window, as {@link #compute(Request)} with defaults. */
     public ModelMetrics compute(String model, String version, Instant from, Instant to, int bins, int histogramBins) {
-        return compute(new Request(model, version, from, to, bins, histogramBins, "width", null, false, 0));
+        return compute(new Request(model, version, from, to, bins, histogramBins, "width", null, false, 0, false));
     }
 
     /**
@@ -71,17 +73,20 @@ public class MetricsService {
         ModelScope scope = repository.scope(request.model(), request.version(), false);
         Integer classIndex = classIndex(scope, request.className());
 
+        // Hourly totals are one row per hour; per-class rows are needed only for a class breakdown.
+        Integer rowClass = classIndex != null ? classIndex : request.perClass() ? null : (Integer) RollupKey.ALL_CLASSES;
         Map<Integer, RollupSums> byClass = new TreeMap<>();
         RollupSums total = new RollupSums();
-        for (RollupStore.Row row : repository.window(scope, request.from(), request.to(), classIndex)) {
+        for (RollupStore.Row row : repository.window(scope, request.from(), request.to(), rowClass)) {
             byClass.computeIfAbsent(row.key().topClass(), k -> new RollupSums()).merge(row.sums());
             total.merge(row.sums());
         }
 
         int histogramBins = request.histogramBins();
-        List<ModelMetrics.ClassHistograms> perClass = new ArrayList<>();
+        List<ModelMetrics.ClassHistograms> perClass = rowClass != null && rowClass == RollupKey.ALL_CLASSES
+                ? null : new ArrayList<>();
         byClass.forEach((k, sums) -> {
-            if (k != RollupKey.NO_VECTOR) {
+            if (k >= 0 && perClass != null) {
                 perClass.add(new ModelMetrics.ClassHistograms(scope.classes().get(k), sums.predictions(),
                         sums.confidenceHistogram(histogramBins).counts(), sums.marginHistogram(histogramBins).counts(),
                         sums.entropyHistogram(histogramBins).counts()));

@@ -225,7 +225,7 @@ class AnalyticsApiTest {
     @Test
     void metricsExtrasAreReported() throws Exception {
         JsonNode metrics = get("/api/v1/models/" + model + "/metrics", "from", REFERENCE_FROM, "to", SHIFTED_FROM,
-                "binning", "mass", "classwise", "true", "bootstrap", 50);
+                "binning", "mass", "classwise", "true", "bootstrap", 50, "perClass", "true");
         LabelledPredictions reference = DigitsDataset.load("reference.ndjson").predictions();
         assertEquals(899, metrics.get("sampleSize").asInt());
         assertEquals(CalibrationMetrics.adaptiveEce(reference, 15), metrics.get("ece").asDouble(), TOLERANCE,
