@@ -1,9 +1,9 @@
 -- Hourly pre-aggregates of the prediction table, so that calibration, drift and time series read
 -- a few thousand rows per week of data however many predictions there are.
 --
--- One row per model version, UTC hour of event_time and top class of the effective probability
--- vector (-1 for predictions without a finite vector), plus one row per version and hour with
--- top_class -2 that sums the others, so that figures over all classes read one row per hour.
+-- There is one row per model version, UTC hour of event_time and top class of the effective
+-- probability vector (-1 for predictions without a finite vector). A further row per version and
+-- hour, with top_class -2, sums the others, so figures over all classes read one row per hour.
 -- Ingestion adds to these rows in the same
 -- transaction as its COPY, and the label path moves the labelled sums when a label arrives or
 -- changes (io.probity.analytics.RollupStore).

@@ -143,7 +143,9 @@ public class AnalyticsRepository {
      * Reads a bounded sample of raw predictions of {@code [from, to)}: from each UTC hour of the
      * window the first {@code ceil(limit / hours)} predictions in event-time order that match, so
      * the sample spreads over the whole window at a cost set by {@code limit} and not by the
-     * number of stored predictions.
+     * number of stored predictions. Each version is probed on its own ({@code unnest}), because with
+     * {@code model_version_id = ANY (...)} the index no longer yields rows in event-time order and
+     * every row of the hour would be read and sorted before the limit.
      *
      * @param labelledOnly keep only labelled predictions
      * @param topClass keep only this top class, or null for all
@@ -156,8 +158,9 @@ public class AnalyticsRepository {
         long perHour = Math.max(1, (limit + hours - 1) / hours);
         String sql = "SELECT s.logits, s.probabilities, s.temperature, s.label, s.confidence "
                 + "FROM generate_series(date_trunc('hour', ?::timestamptz), ?::timestamptz, interval '1 hour') AS h(start) "
+                + "CROSS JOIN unnest(?::bigint[]) AS v(id) "
                 + "CROSS JOIN LATERAL (SELECT p.logits, p.probabilities, p.temperature, p.label, p.confidence "
-                + "FROM prediction p WHERE p.model_version_id = ANY (?) "
+                + "FROM prediction p WHERE p.model_version_id = v.id "
                 + "AND p.event_time >= greatest(h.start, ?) AND p.event_time < least(h.start + interval '1 hour', ?) "
                 + "AND p.confidence IS NOT NULL " + (labelledOnly ? "AND p.label IS NOT NULL " : "")
                 + "AND (?::smallint IS NULL OR p.top_class = ?) ORDER BY p.event_time LIMIT ?) AS s LIMIT ?";
@@ -204,8 +207,9 @@ public class AnalyticsRepository {
                 .truncatedTo(ChronoUnit.HOURS)) + 1);
         long perHour = Math.max(1, (limit + hours - 1) / hours);
         String sql = "SELECT s.confidence FROM generate_series(date_trunc('hour', ?::timestamptz), ?::timestamptz, "
-                + "interval '1 hour') AS h(start) CROSS JOIN LATERAL (SELECT p.confidence FROM prediction p "
-                + "WHERE p.model_version_id = ANY (?) AND p.event_time >= greatest(h.start, ?) "
+                + "interval '1 hour') AS h(start) CROSS JOIN unnest(?::bigint[]) AS v(id) "
+                + "CROSS JOIN LATERAL (SELECT p.confidence FROM prediction p "
+                + "WHERE p.model_version_id = v.id AND p.event_time >= greatest(h.start, ?) "
                 + "AND p.event_time < least(h.start + interval '1 hour', ?) AND p.confidence IS NOT NULL "
                 + "ORDER BY p.event_time LIMIT ?) AS s LIMIT ?";
         List<Double> values = new ArrayList<>();

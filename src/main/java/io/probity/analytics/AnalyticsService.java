@@ -40,14 +40,14 @@ public class AnalyticsService {
     public static final int DRIFT_BINS = 10;
     /** The number of equal-width reliability bins of ECE and the accuracy estimate. */
     public static final int CALIBRATION_BINS = 15;
-    /** The most confidences per window that the Kolmogorov-Smirnov test reads. */
-    public static final int KS_SAMPLE_LIMIT = 5_000;
-    /** The most labelled predictions that the temperature fit reads. */
+    /** The maximum number of confidences per window that the Kolmogorov-Smirnov test reads. */
+    public static final int KS_SAMPLE_LIMIT = 2_000;
+    /** The maximum number of labelled predictions that the temperature fit reads. */
     public static final int TEMPERATURE_SAMPLE_LIMIT = 20_000;
     /** The metric names that {@link #timeSeries} accepts. */
     public static final List<String> METRICS = List.of("count", "labelledCount", "accuracy", "meanConfidence", "ece",
             "psi", "estimatedAccuracy", "auditFailureRate");
-    /** The most points a time series may have. */
+    /** The maximum number of points of a time series. */
     public static final int MAX_POINTS = 24 * 92;
 
     @Inject
@@ -110,6 +110,28 @@ public class AnalyticsService {
         Instant start = from != null ? from : end.minus(DEFAULT_WINDOW);
         requireOrder("from", start, "to", end);
         return new Instant[] {start, end};
+    }
+
+    /**
+     * Returns the window of a preset range, ending with the last hour of the version's data:
+     * {@code hour}, {@code day} or {@code week}; null for {@code all} or when there is no data.
+     *
+     * @throws ApiException 400 for an unknown preset
+     */
+    public Instant[] presetWindow(ModelScope scope, String preset) {
+        Duration length = switch (preset) {
+            case "hour" -> Duration.ofHours(1);
+            case "day" -> Duration.ofDays(1);
+            case "week" -> Duration.ofDays(7);
+            case "all" -> null;
+            default -> throw ApiException.badRequest("range \"" + preset + "\" is not supported; send hour, day, "
+                    + "week or all");
+        };
+        Instant[] range = repository.dataRange(scope);
+        if (length == null || range == null) {
+            return null;
+        }
+        return new Instant[] {range[1].minus(length), range[1]};
     }
 
     /** Compares a current window with a baseline window; see {@link DriftReport}. */

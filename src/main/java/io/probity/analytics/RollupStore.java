@@ -358,9 +358,9 @@ public final class RollupStore {
     }
 
     /**
-     * Checks the header of a one-dimensional array without NULLs in the binary send format (number
-     * of dimensions, NULL flag, element type, length, lower bound) and returns a buffer at its first
-     * element, each element being a 4-byte length and the 8-byte value.
+     * Checks the header of an array in the binary send format (number of dimensions, NULL flag,
+     * element type, length, lower bound) and returns a buffer at its first element. Each element is
+     * a 4-byte length followed by the 8-byte value.
      */
     private static ByteBuffer arrayElements(byte[] sent) {
         ByteBuffer buffer = ByteBuffer.wrap(sent);
@@ -369,7 +369,7 @@ public final class RollupStore {
         buffer.getInt();
         int length = dimensions == 1 ? buffer.getInt() : 0;
         if (dimensions != 1 || hasNulls != 0) {
-            throw new IllegalStateException("analytics_rollup holds an array with " + dimensions
+            throw new IllegalStateException("analytics_rollup contains an array with " + dimensions
                     + " dimensions or NULL elements; rebuild the rollups");
         }
         requireLength(length);
@@ -379,7 +379,7 @@ public final class RollupStore {
 
     private static void requireLength(int length) {
         if (length != RollupSums.FINE_BINS) {
-            throw new IllegalStateException("analytics_rollup holds an array of " + length + " bins where "
+            throw new IllegalStateException("analytics_rollup contains an array of " + length + " bins where "
                     + RollupSums.FINE_BINS + " are expected; rebuild the rollups");
         }
     }

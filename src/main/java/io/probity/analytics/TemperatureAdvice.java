@@ -12,7 +12,7 @@ import java.util.List;
  * @param temperature the fitted {@code T}, applied on top of each prediction's served temperature:
  *     the advised serving temperature is the served one times {@code T}
  * @param sampleSize the number of labelled predictions with finite logits that the fit used
- * @param sampleLimit the most predictions the fit reads, spread over the window's hours
+ * @param sampleLimit the maximum number of predictions the fit reads, spread over the window's hours
  * @param reliabilityAfter the reliability diagram of {@code softmax(z / T)} over 15 bins
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

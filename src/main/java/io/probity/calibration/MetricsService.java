@@ -32,9 +32,9 @@ public class MetricsService {
     public static final int DEFAULT_BINS = 15;
     /** Default number of confidence histogram bins. */
     public static final int DEFAULT_HISTOGRAM_BINS = 10;
-    /** The most labelled predictions read for the statistics that need raw rows. */
+    /** The maximum number of labelled predictions read for the statistics that need raw rows. */
     public static final int SAMPLE_LIMIT = 20_000;
-    /** The most bootstrap resamples a request may ask for. */
+    /** The maximum number of bootstrap resamples per request. */
     public static final int MAX_BOOTSTRAP = 1000;
     /** The seed of the bootstrap, fixed so that equal requests give equal intervals. */
     private static final long BOOTSTRAP_SEED = 20260601L;

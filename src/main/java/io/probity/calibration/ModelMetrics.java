@@ -24,7 +24,7 @@ import java.util.List;
  * @param perClass            the three histograms per predicted class
  * @param sampleSize          labelled predictions read for the statistics that need raw rows
  *                            (equal-mass bins, classwise ECE, bootstrap), when any was requested
- * @param sampleLimit         the most predictions such a request reads, spread over the window's hours
+ * @param sampleLimit         the maximum number of predictions such a request reads, spread over the window's hours
  * @param auditFailed         predictions whose audit verdict is {@code fail}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

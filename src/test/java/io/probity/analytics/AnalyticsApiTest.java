@@ -286,13 +286,48 @@ class AnalyticsApiTest {
 
     @Test
     void partialHoursMatchRawRows() throws Exception {
-        // [00:20, 02:30) holds reference rows 2 to 14: partial hours at both ends and one whole hour.
+        // [00:20, 02:30) contains reference rows 2 to 14: partial hours at both ends and one whole hour.
         JsonNode metrics = get("/api/v1/models/" + model + "/metrics", "from", "2026-06-01T00:20:00Z",
                 "to", "2026-06-01T02:30:00Z");
         LabelledPredictions rows = DigitsDataset.load("reference.ndjson").predictions().slice(2, 15);
         assertEquals(13, metrics.get("count").asInt());
         assertEquals(CalibrationMetrics.ece(rows, 15), metrics.get("ece").asDouble(), TOLERANCE, "ece");
         assertEquals(CalibrationMetrics.nll(rows), metrics.get("nll").asDouble(), TOLERANCE, "nll");
+    }
+
+    @Test
+    void concurrentIngestionLosesNoUpdates() throws Exception {
+        // 8 clients send 25 requests of 2 predictions each, all in the same hour and top class, so
+        // every request adds to the same two rollup rows (the class row and the hourly total).
+        String concurrent = TestData.uniqueModel("concurrent");
+        String template = TestData.withModel(TestData.lines("demo/digits/reference.ndjson").subList(0, 1),
+                "digits-logreg", concurrent);
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<?>> requests = new ArrayList<>();
+        for (int client = 0; client < 8; client++) {
+            int first = client * 50;
+            requests.add(clients.submit(() -> {
+                for (int i = first; i < first + 50; i += 2) {
+                    String body = template.replace("ref-00000", "c-" + i) + "\n"
+                            + template.replace("ref-00000", "c-" + (i + 1));
+                    ingest(body, 2);
+                }
+            }));
+        }
+        for (java.util.concurrent.Future<?> request : requests) {
+            request.get();
+        }
+        clients.shutdown();
+
+        JsonNode metrics = get("/api/v1/models/" + concurrent + "/metrics", "from", REFERENCE_FROM,
+                "to", "2026-06-01T01:00:00Z");
+        assertEquals(400, metrics.get("count").asInt());
+        assertEquals(400, metrics.get("labeledCount").asInt());
+        long binned = 0;
+        for (JsonNode bin : metrics.get("reliability")) {
+            binned += bin.get("count").asLong();
+        }
+        assertEquals(400, binned, "predictions in the reliability bins");
     }
 
     private void postLabels(int[] labels, int from) {
