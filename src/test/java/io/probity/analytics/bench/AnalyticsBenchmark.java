@@ -48,9 +48,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @EnabledIfSystemProperty(named = "probity.benchmark", matches = "true")
 class AnalyticsBenchmark {
 
-    @jakarta.inject.Inject
-    io.probity.analytics.AnalyticsRepository repository;
-
 
     private static final Logger LOG = Logger.getLogger(AnalyticsBenchmark.class);
     private static final int CLASSES = 10;
@@ -89,9 +86,6 @@ class AnalyticsBenchmark {
             rebuild.rebuild(versionId);
             long rebuildMillis = (System.nanoTime() - rebuildStarted) / 1_000_000;
             analyze();
-            if (Boolean.getBoolean("probity.benchmark.profile")) {
-                profile(model);
-            }
             report.append(String.format("%n%,d predictions: COPY %.1f s, rollup rebuild %.1f s%n", size,
                     loadMillis / 1000.0, rebuildMillis / 1000.0));
             for (Map.Entry<String, String> endpoint : endpoints(model).entrySet()) {
@@ -104,33 +98,6 @@ class AnalyticsBenchmark {
         Path out = Path.of("target", "benchmarks", "analytics.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toString());
-    }
-
-    private void profile(String model) throws Exception {
-        io.probity.analytics.ModelScope scope = repository.scope(model, null, true);
-        Instant end = START.plus(Duration.ofDays(DAYS));
-        for (int round = 0; round < 5; round++) {
-            long t0 = System.nanoTime();
-            var rows = repository.window(scope, end.minus(Duration.ofDays(7)), end, null);
-            long t1 = System.nanoTime();
-            io.probity.analytics.RollupSums total = new io.probity.analytics.RollupSums();
-            rows.forEach(r -> total.merge(r.sums()));
-            long t2 = System.nanoTime();
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) SELECT * FROM analytics_rollup WHERE model_version_id = "
-                         + scope.versionId() + " AND hour >= '" + end.minus(Duration.ofDays(7)) + "' AND hour < '" + end + "'")) {
-                StringBuilder plan = new StringBuilder();
-                while (rs.next()) {
-                    plan.append(rs.getString(1)).append('\n');
-                }
-                if (round == 4) {
-                    LOG.info(plan);
-                }
-            }
-            long t3 = System.nanoTime();
-            LOG.infof("rows %d: window %.1f ms, merge %.1f ms, explain %.1f ms", rows.size(), (t1 - t0) / 1e6,
-                    (t2 - t1) / 1e6, (t3 - t2) / 1e6);
-        }
     }
 
     private static int[] sizes() {
