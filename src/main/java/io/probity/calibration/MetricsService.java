@@ -1,30 +1,29 @@
 package io.probity.calibration;
 
-import io.agroal.api.AgroalDataSource;
+import io.probity.analytics.AnalyticsRepository;
+import io.probity.analytics.ModelScope;
+import io.probity.analytics.RollupKey;
+import io.probity.analytics.RollupStore;
+import io.probity.analytics.RollupSums;
 import io.probity.api.ApiException;
-import io.probity.db.SqlArrays;
-import io.probity.drift.Histogram;
 import io.probity.ingest.EffectiveProbabilities;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Computes confidence and calibration figures of a model (optionally one version) for an
- * event-time window, from the stored predictions.
+ * Computes confidence and calibration figures of a model (optionally one version and one
+ * predicted class) for an event-time window.
  *
- * <p>Probabilities are the effective vectors (softmax of the logits at the declared temperature
- * when finite, else the reported vector), recomputed here exactly as at ingestion.
+ * <p>Counts, histograms and the equal-width calibration figures come from the hourly rollups
+ * ({@link RollupStore#window}), which equal the figures over the raw rows. Equal-mass bins, the
+ * classwise ECE and the bootstrap interval need single predictions, so they read a sample of at
+ * most {@link #SAMPLE_LIMIT} labelled predictions spread over the window's hours.
  */
 @ApplicationScoped
 public class MetricsService {
@@ -33,56 +32,119 @@ public class MetricsService {
     public static final int DEFAULT_BINS = 15;
     /** Default number of confidence histogram bins. */
     public static final int DEFAULT_HISTOGRAM_BINS = 10;
+    /** The maximum number of labelled predictions read for the statistics that need raw rows. */
+    public static final int SAMPLE_LIMIT = 20_000;
+    /** The maximum number of bootstrap resamples per request. */
+    public static final int MAX_BOOTSTRAP = 1000;
+    /** The seed of the bootstrap, fixed so that equal requests give equal intervals. */
+    private static final long BOOTSTRAP_SEED = 20260601L;
 
     @Inject
-    AgroalDataSource dataSource;
+    AnalyticsRepository repository;
+
+    /**
+     * The parameters of one metrics request.
+     *
+     * @param version null for all versions, which then must share one class list
+     * @param from inclusive start, or null
+     * @param to exclusive end, or null
+     * @param binning {@code width} or {@code mass}
+     * @param className a predicted class to restrict the figures to, or null
+     * @param bootstrap the number of bootstrap resamples for the ECE interval, 0 for none
+     * @param perClass whether to add histograms per predicted class, which reads one rollup row per
+     *     class and hour instead of one per hour
+     */
+    public record Request(String model, String version, Instant from, Instant to, int bins, int histogramBins,
+                          String binning, String className, boolean classwise, int bootstrap, boolean perClass) {
+    }
+
+    /** Computes the equal-width figures of a window, as {@link #compute(Request)} with defaults. */
+    public ModelMetrics compute(String model, String version, Instant from, Instant to, int bins, int histogramBins) {
+        return compute(new Request(model, version, from, to, bins, histogramBins, "width", null, false, 0, false));
+    }
 
     /**
      * Computes the metrics of a window.
      *
-     * @param version null for all versions, which then must share one class count
-     * @param from    inclusive start, or null
-     * @param to      exclusive end, or null
-     * @throws ApiException 404 for an unknown model, 400 for bad parameters
+     * @throws ApiException 404 for an unknown model or version, 400 for bad parameters
      */
-    // TODO: scans raw rows of the window; ten million predictions need the pre-aggregated rollups.
-    public ModelMetrics compute(String model, String version, Instant from, Instant to, int bins, int histogramBins) {
-        if (bins < 1 || bins > 1000) {
-            throw ApiException.badRequest("bins is " + bins + "; send a whole number from 1 to 1000");
-        }
-        if (histogramBins < 1 || histogramBins > 1000) {
-            throw ApiException.badRequest("histogramBins is " + histogramBins + "; send a whole number from 1 to 1000");
-        }
-        if (from != null && to != null && !from.isBefore(to)) {
-            throw ApiException.badRequest("from (" + from + ") is not before to (" + to + "); send a non-empty window");
+    public ModelMetrics compute(Request request) {
+        validate(request);
+        ModelScope scope = repository.scope(request.model(), request.version(), false);
+        Integer classIndex = classIndex(scope, request.className());
+
+        // Hourly totals are one row per hour; per-class rows are needed only for a class breakdown.
+        Integer rowClass = classIndex != null ? classIndex : request.perClass() ? null : (Integer) RollupKey.ALL_CLASSES;
+        Map<Integer, RollupSums> byClass = new TreeMap<>();
+        RollupSums total = new RollupSums();
+        for (RollupStore.Row row : repository.window(scope, request.from(), request.to(), rowClass)) {
+            byClass.computeIfAbsent(row.key().topClass(), k -> new RollupSums()).merge(row.sums());
+            total.merge(row.sums());
         }
 
-        Window window = load(model, version, from, to);
+        int histogramBins = request.histogramBins();
+        List<ModelMetrics.ClassHistograms> perClass = rowClass != null && rowClass == RollupKey.ALL_CLASSES
+                ? null : new ArrayList<>();
+        byClass.forEach((k, sums) -> {
+            if (k >= 0 && perClass != null) {
+                perClass.add(new ModelMetrics.ClassHistograms(scope.classes().get(k), sums.predictions(),
+                        sums.confidenceHistogram(histogramBins).counts(), sums.marginHistogram(histogramBins).counts(),
+                        sums.entropyHistogram(histogramBins).counts()));
+            }
+        });
 
-        Histogram histogram = Histogram.of(window.confidences(), histogramBins);
-        double meanConfidence = mean(window.confidences());
-        long labeled = window.labels.size();
-        String fromText = from == null ? null : from.toString();
-        String toText = to == null ? null : to.toString();
-        if (labeled == 0) {
-            return new ModelMetrics(model, version, fromText, toText, window.count, 0, window.auditFailed, null,
-                    nullable(meanConfidence), null, null, null, null, List.of(), histogram.counts());
+        String fromText = request.from() == null ? null : request.from().toString();
+        String toText = request.to() == null ? null : request.to().toString();
+        long labelled = total.labelled();
+        Double meanConfidence = nullable(total.meanConfidence());
+        long[] confidenceHistogram = total.confidenceHistogram(histogramBins).counts();
+        long[] marginHistogram = total.marginHistogram(histogramBins).counts();
+        long[] entropyHistogram = total.entropyHistogram(histogramBins).counts();
+        if (labelled == 0) {
+            return new ModelMetrics(request.model(), request.version(), fromText, toText, total.predictions(), 0,
+                    total.auditFailed(), null, meanConfidence, null, null, null, null, List.of(), confidenceHistogram,
+                    request.binning(), request.className(), null, null, null, marginHistogram, entropyHistogram,
+                    perClass, null, null);
         }
 
-        LabelledPredictions predictions = LabelledPredictions.of(window.vectors.toArray(double[][]::new),
-                window.labels.stream().mapToInt(Integer::intValue).toArray());
-        List<ModelMetrics.Bin> reliability = new ArrayList<>();
-        for (ReliabilityBin bin : CalibrationMetrics.reliabilityDiagram(predictions, bins)) {
-            boolean empty = bin.count() == 0;
-            reliability.add(new ModelMetrics.Bin(bin.lower(), bin.upper(), bin.count(),
-                    empty ? null : bin.accuracy(), empty ? null : bin.meanConfidence(),
-                    empty ? null : bin.accuracyInterval().lower(), empty ? null : bin.accuracyInterval().upper()));
+        ReliabilityAccumulator widthSums = total.reliability("width".equals(request.binning()) ? request.bins()
+                : DEFAULT_BINS);
+        Double ece = nullable(widthSums.ece());
+        Double mce = nullable(widthSums.mce());
+        List<ReliabilityBin> diagram = widthSums.reliabilityDiagram();
+        Double eceLower = null;
+        Double eceUpper = null;
+        Double classwiseEce = null;
+        Integer sampleSize = null;
+        Integer sampleLimit = null;
+        if ("mass".equals(request.binning()) || request.classwise() || request.bootstrap() > 0) {
+            LabelledPredictions sample = labelledSample(scope, request, classIndex);
+            sampleSize = sample.size();
+            sampleLimit = SAMPLE_LIMIT;
+            if (sample.size() > 0) {
+                if ("mass".equals(request.binning())) {
+                    diagram = CalibrationMetrics.adaptiveReliabilityDiagram(sample, request.bins());
+                    ece = nullable(CalibrationMetrics.adaptiveEce(sample, request.bins()));
+                    mce = maxGap(diagram);
+                }
+                if (request.classwise()) {
+                    classwiseEce = nullable(CalibrationMetrics.classwiseEce(sample, request.bins()));
+                }
+                if (request.bootstrap() > 0) {
+                    Interval interval = CalibrationMetrics.bootstrapEceInterval(sample, request.bins(),
+                            request.bootstrap(), BOOTSTRAP_SEED);
+                    eceLower = nullable(interval.lower());
+                    eceUpper = nullable(interval.upper());
+                }
+            }
         }
-        return new ModelMetrics(model, version, fromText, toText, window.count, labeled, window.auditFailed,
-                CalibrationMetrics.accuracy(predictions), nullable(meanConfidence),
-                CalibrationMetrics.ece(predictions, bins), CalibrationMetrics.mce(predictions, bins),
-                CalibrationMetrics.brier(predictions), CalibrationMetrics.nll(predictions), reliability,
-                histogram.counts());
+
+        List<ModelMetrics.Bin> reliability = diagram.stream().map(ModelMetrics.Bin::of).toList();
+        return new ModelMetrics(request.model(), request.version(), fromText, toText, total.predictions(), labelled,
+                total.auditFailed(), nullable(widthSums.accuracy()), meanConfidence, ece, mce,
+                nullable(widthSums.brier()), nullable(widthSums.nll()), reliability, confidenceHistogram,
+                request.binning(), request.className(), eceLower, eceUpper, classwiseEce, marginHistogram,
+                entropyHistogram, perClass, sampleSize, sampleLimit);
     }
 
     /** Returns one overview row per model, over all of its data. */
@@ -90,9 +152,7 @@ public class MetricsService {
         List<ModelOverview> rows = new ArrayList<>();
         for (io.probity.model.ModelSummary model : models) {
             String version = null;
-            Set<Integer> classCounts = new HashSet<>();
-            model.versions().forEach(v -> classCounts.add(v.classes().size()));
-            if (classCounts.size() > 1) {
+            if (model.versions().stream().map(v -> v.classes()).distinct().count() > 1) {
                 version = model.versions().get(model.versions().size() - 1).version();
             }
             ModelMetrics metrics = compute(model.model(), version, null, null, DEFAULT_BINS, DEFAULT_HISTOGRAM_BINS);
@@ -103,109 +163,83 @@ public class MetricsService {
         return rows;
     }
 
-    private Window load(String model, String version, Instant from, Instant to) {
-        String sql = "SELECT p.logits, p.probabilities, p.temperature, p.label, p.confidence, p.verdict, "
-                + "cardinality(v.classes) FROM prediction p JOIN model_version v ON v.id = p.model_version_id "
-                + "WHERE p.model = ? AND (?::text IS NULL OR v.version = ?) "
-                + "AND (?::timestamptz IS NULL OR p.event_time >= ?) AND (?::timestamptz IS NULL OR p.event_time < ?)";
-        Window window = new Window();
-        Set<Integer> classCounts = new HashSet<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, model);
-            query.setString(2, version);
-            query.setString(3, version);
-            Timestamp fromTs = from == null ? null : Timestamp.from(from);
-            Timestamp toTs = to == null ? null : Timestamp.from(to);
-            query.setTimestamp(4, fromTs);
-            query.setTimestamp(5, fromTs);
-            query.setTimestamp(6, toTs);
-            query.setTimestamp(7, toTs);
-            query.setFetchSize(5000);
-            connection.setAutoCommit(false);
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    window.add(rs);
-                    classCounts.add(rs.getInt(7));
-                }
-            }
-            connection.commit();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Failed to read predictions of model " + model + ": " + e.getMessage(), e);
+    /** Returns the index of a class name in the scope's class list, null for no filter. */
+    public static Integer classIndex(ModelScope scope, String className) {
+        if (className == null) {
+            return null;
         }
-        if (window.count == 0 && !modelExists(model, version)) {
-            throw ApiException.notFound("No model " + model + (version == null ? "" : " version " + version)
-                    + " is stored; list models with GET /api/v1/models");
+        int index = scope.classes().indexOf(className);
+        if (index < 0) {
+            throw ApiException.badRequest("class \"" + className + "\" is not a class of model " + scope.model()
+                    + "; use one of " + scope.classes());
         }
-        if (classCounts.size() > 1) {
-            throw ApiException.badRequest("Model " + model + " has versions with different class counts " + classCounts
-                    + "; choose one with version=");
-        }
-        return window;
+        return index;
     }
 
-    private boolean modelExists(String model, String version) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT 1 FROM model_version WHERE model = ? AND (?::text IS NULL OR version = ?)")) {
-            query.setString(1, model);
-            query.setString(2, version);
-            query.setString(3, version);
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next();
+    private LabelledPredictions labelledSample(ModelScope scope, Request request, Integer classIndex) {
+        Instant from = request.from();
+        Instant to = request.to();
+        if (from == null || to == null) {
+            Instant[] range = repository.dataRange(scope);
+            if (range == null) {
+                return LabelledPredictions.of(new double[0][], new int[0]);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Failed to look up model " + model, e);
+            from = from == null ? range[0] : from;
+            to = to == null ? range[1] : to;
         }
-    }
-
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double v : values) {
-            sum += v;
-        }
-        return values.length == 0 ? Double.NaN : sum / values.length;
-    }
-
-    private static Double nullable(double value) {
-        return Double.isFinite(value) ? value : null;
-    }
-
-    /** Rows of one window: every confidence, and the vectors and labels of labelled rows. */
-    private static final class Window {
-        long count;
-        long auditFailed;
-        private double[] confidences = new double[1024];
-        private int confidenceCount;
-        final List<double[]> vectors = new ArrayList<>();
-        final List<Integer> labels = new ArrayList<>();
-
-        void add(ResultSet rs) throws SQLException {
-            count++;
-            if ("fail".equals(rs.getString(6))) {
-                auditFailed++;
-            }
-            double confidence = rs.getDouble(5);
-            if (!rs.wasNull()) {
-                if (confidenceCount == confidences.length) {
-                    confidences = java.util.Arrays.copyOf(confidences, confidenceCount * 2);
-                }
-                confidences[confidenceCount++] = confidence;
-            }
-            int label = rs.getInt(4);
-            if (rs.wasNull()) {
-                return;
-            }
-            double[] effective = EffectiveProbabilities.of(SqlArrays.doubles(rs.getArray(1)),
-                    SqlArrays.doubles(rs.getArray(2)), rs.getDouble(3));
+        List<double[]> vectors = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        for (AnalyticsRepository.RawPrediction row : repository.sample(scope, from, to, classIndex, true,
+                SAMPLE_LIMIT)) {
+            double[] effective = EffectiveProbabilities.of(row.logits(), row.probabilities(), row.temperature());
             if (effective != null) {
                 vectors.add(effective);
-                labels.add(label);
+                labels.add(row.label());
             }
         }
+        return LabelledPredictions.of(vectors.toArray(double[][]::new),
+                labels.stream().mapToInt(Integer::intValue).toArray());
+    }
 
-        double[] confidences() {
-            return java.util.Arrays.copyOf(confidences, confidenceCount);
+    private static void validate(Request request) {
+        if (!"width".equals(request.binning()) && !"mass".equals(request.binning())) {
+            throw ApiException.badRequest("binning \"" + request.binning()
+                    + "\" is not supported; send width (equal-width bins) or mass (equal-mass bins)");
         }
+        if ("width".equals(request.binning()) && !RollupSums.isSupported(request.bins())) {
+            throw ApiException.badRequest("bins is " + request.bins() + "; equal-width figures come from "
+                    + RollupSums.FINE_BINS + " stored bins, so send one of " + RollupSums.supportedBins());
+        }
+        if ("mass".equals(request.binning()) && (request.bins() < 1 || request.bins() > 100)) {
+            throw ApiException.badRequest("bins is " + request.bins() + "; send a whole number from 1 to 100 "
+                    + "for equal-mass bins");
+        }
+        if (!RollupSums.isSupported(request.histogramBins())) {
+            throw ApiException.badRequest("histogramBins is " + request.histogramBins() + "; histograms come from "
+                    + RollupSums.FINE_BINS + " stored bins, so send one of " + RollupSums.supportedBins());
+        }
+        if (request.bootstrap() < 0 || request.bootstrap() > MAX_BOOTSTRAP) {
+            throw ApiException.badRequest("bootstrap is " + request.bootstrap() + "; send a number of resamples "
+                    + "from 0 (no interval) to " + MAX_BOOTSTRAP + ", for example 200");
+        }
+        if (request.from() != null && request.to() != null && !request.from().isBefore(request.to())) {
+            throw ApiException.badRequest("from (" + request.from() + ") is not before to (" + request.to()
+                    + "); send a non-empty window");
+        }
+    }
+
+    private static Double maxGap(List<ReliabilityBin> diagram) {
+        double max = Double.NaN;
+        for (ReliabilityBin bin : diagram) {
+            if (!bin.isEmpty()) {
+                double gap = Math.abs(bin.gap());
+                max = Double.isNaN(max) ? gap : Math.max(max, gap);
+            }
+        }
+        return nullable(max);
+    }
+
+    static Double nullable(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 }

@@ -1,6 +1,7 @@
 package io.probity.ingest;
 
 import io.agroal.api.AgroalDataSource;
+import io.probity.analytics.RollupStore;
 import io.probity.api.FieldError;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -113,6 +114,7 @@ public class LabelService {
                              + "INSERT INTO review_history (item_id, actor, action, before, after) "
                              + "SELECT id, ?, 'label', jsonb_build_object('state', 'open'), jsonb_build_object("
                              + "'state', 'resolved', 'label', ?::text, 'labelSource', ?::text) FROM resolved")) {
+            List<Long> relabelled = new ArrayList<>();
             for (int i : indexes) {
                 LabelRecord label = labels.get(i);
                 StoredPrediction prediction = stored.get(label.predictionId());
@@ -143,6 +145,7 @@ public class LabelService {
                 update.setString(3, source);
                 update.setLong(4, prediction.id);
                 update.addBatch();
+                relabelled.add(prediction.id);
                 resolve.setShort(1, (short) classIndex);
                 resolve.setString(2, source);
                 resolve.setLong(3, prediction.id);
@@ -153,7 +156,11 @@ public class LabelService {
                 prediction.label = classIndex;
                 results[i] = new RecordResult(i, label.predictionId(), RecordResult.ACCEPTED, null, null);
             }
+            // The rollups' labelled sums follow the label: out with the old one, in with the new one.
+            long[] ids = relabelled.stream().mapToLong(Long::longValue).toArray();
+            RollupStore.moveLabels(connection, ids, -1);
             update.executeBatch();
+            RollupStore.moveLabels(connection, ids, 1);
             resolve.executeBatch();
         }
     }

@@ -1,6 +1,7 @@
 package io.probity.ingest;
 
 import io.agroal.api.AgroalDataSource;
+import io.probity.analytics.RollupStore;
 import io.probity.audit.Verdict;
 import io.probity.review.ReviewRouter;
 import io.probity.review.RoutingCandidate;
@@ -72,6 +73,7 @@ public class PredictionWriter {
                     if (!fresh.isEmpty()) {
                         long[] ids = allocateIds(connection, fresh.size());
                         copy(connection, fresh, ids);
+                        RollupStore.addPredictions(connection, ids);
                         queueForReview(connection, fresh, ids);
                     }
                     connection.commit();

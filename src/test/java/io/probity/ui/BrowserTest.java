@@ -101,12 +101,13 @@ class BrowserTest {
     @Test
     void modelPageRendersCharts() {
         logIn();
-        page.navigate(url("models/" + model));
+        page.navigate(url("models/" + model + "?tab=calibration"));
         Locator reliability = page.locator("#reliability-diagram[data-rendered='true'] canvas");
         reliability.waitFor();
+        assertTrue(page.content().contains("ECE (15 bins)"));
+        page.navigate(url("models/" + model));
         Locator histogram = page.locator("#confidence-histogram[data-rendered='true'] canvas");
         histogram.waitFor();
-        assertTrue(page.content().contains("ECE (15 bins)"));
         page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "model.png"))
                 .setFullPage(true));
     }
@@ -115,10 +116,66 @@ class BrowserTest {
     void modelPageKeepsWindowInUrl() {
         logIn();
         page.navigate(url("models/" + model + "?from=2026-06-08T00:00:00Z&to=2026-06-09T00:00:00Z"));
-        page.locator("#reliability-diagram[data-rendered='true'] canvas").waitFor();
+        page.locator("#confidence-histogram[data-rendered='true'] canvas").waitFor();
         Locator cards = page.locator(".probity-card").first();
         // 2026-06-08 holds 144 of the shifted predictions (one every 10 minutes).
         assertEquals("144", cards.locator(".probity-card-value").textContent());
+    }
+
+    @Test
+    void confidenceTabOverlaysBaseline() {
+        logIn();
+        page.navigate(url("models/" + model + "?tab=confidence"));
+        for (String chart : List.of("confidence-histogram", "margin-histogram", "entropy-histogram", "class-mix")) {
+            page.locator("#" + chart + "[data-rendered='true'] canvas").waitFor();
+        }
+        assertTrue(page.locator("#class-mix-csv").getAttribute("href").contains("class-mix.csv"));
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "model-confidence.png"))
+                .setFullPage(true));
+    }
+
+    @Test
+    void calibrationTabShowsIntervals() {
+        logIn();
+        page.navigate(url("models/" + model + "?tab=calibration"));
+        page.locator("#reliability-diagram[data-rendered='true'] canvas").waitFor();
+        assertTrue(page.content().contains("bootstrap 95 %"), "ECE card with its bootstrap interval");
+        assertTrue(page.content().contains("Wilson 95 %"), "accuracy card with its Wilson interval");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "model-calibration.png"))
+                .setFullPage(true));
+    }
+
+    @Test
+    void driftTabRendersTimeSeries() {
+        logIn();
+        page.navigate(url("models/" + model + "?tab=drift"));
+        page.locator("#drift-timeseries[data-rendered='true'] canvas").waitFor();
+        page.locator("#accuracy-timeseries[data-rendered='true'] canvas").waitFor();
+        page.locator("#baseline-save").waitFor();
+        assertTrue(page.content().contains("Estimated accuracy"));
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "model-drift.png"))
+                .setFullPage(true));
+    }
+
+    @Test
+    void temperatureTabShowsAdvice() {
+        logIn();
+        page.navigate(url("models/" + model + "?tab=temperature"));
+        page.locator("#temperature-reliability[data-rendered='true'] canvas").waitFor();
+        assertTrue(page.content().contains("Fitted temperature"));
+        page.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "model-temperature.png"))
+                .setFullPage(true));
+    }
+
+    @Test
+    void tabAndRangeStayInUrl() {
+        logIn();
+        page.navigate(url("models/" + model + "?range=day"));
+        page.locator("#confidence-histogram[data-rendered='true'] canvas").waitFor();
+        page.locator("#tab-drift").click();
+        page.locator("#drift-timeseries[data-rendered='true'] canvas").waitFor();
+        assertTrue(page.url().contains("tab=drift"), "tab in " + page.url());
+        assertTrue(page.url().contains("range=day"), "range in " + page.url());
     }
 
     @Test
