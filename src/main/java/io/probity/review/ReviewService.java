@@ -456,9 +456,15 @@ public class ReviewService {
         }
     }
 
-    // NOTE: writes the prediction directly, so hooks that LabelService runs on label changes do not
-    // run for an undone review label.
+    /** Puts back the label a prediction had before a review decision, and moves the rollups' labelled sums with it. */
     private static void restorePredictionLabel(Connection connection, long predictionPk, JsonNode previous)
+            throws SQLException {
+        io.probity.analytics.RollupStore.moveLabels(connection, new long[] {predictionPk}, -1);
+        restoreLabelColumns(connection, predictionPk, previous);
+        io.probity.analytics.RollupStore.moveLabels(connection, new long[] {predictionPk}, 1);
+    }
+
+    private static void restoreLabelColumns(Connection connection, long predictionPk, JsonNode previous)
             throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE prediction SET label = ?, label_probability = ?, label_source = ?, "
