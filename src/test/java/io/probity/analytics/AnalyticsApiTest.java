@@ -136,7 +136,7 @@ class AnalyticsApiTest {
         JsonNode baseline = get("/api/v1/models/" + other + "/baseline", "version", "2026.06");
         assertEquals("2026-06-02T00:00:00Z", baseline.get("from").asText());
         assertEquals("2026-06-03T00:00:00Z", baseline.get("to").asText());
-        assertEquals("api", baseline.get("updatedBy").asText());
+        assertEquals("bootstrap-key", baseline.get("updatedBy").asText());
     }
 
     @Test

@@ -174,6 +174,8 @@ class BrowserTest {
         page.locator("#confidence-histogram[data-rendered='true'] canvas").waitFor();
         page.locator("#tab-drift").click();
         page.locator("#drift-timeseries[data-rendered='true'] canvas").waitFor();
+        // The URL is replaced by a separate round trip, so it may change after the chart renders.
+        page.waitForURL(address -> address.contains("tab=drift"));
         assertTrue(page.url().contains("tab=drift"), "tab in " + page.url());
         assertTrue(page.url().contains("range=day"), "range in " + page.url());
     }
