@@ -9,6 +9,7 @@
 #   RECORDS (200000) predictions per repetition    REPETITIONS (5)  BATCH (1000) records per request and COPY
 #   CLIENTS (4) concurrent clients and connections  WARMUP (100000)  SEED (20260601)
 #   NUMBER_FORMAT (float64) or float32: how the float32 logits and probabilities are written
+#   TIME_ORDER (live) or random: timestamps in arrival order, or shuffled over 14 days (rollup worst case)
 #   TIME_LIMIT (600) seconds before the client aborts   SERVER_JVM_OPTIONS ("") options of the Probity JVM
 #   KEEP_DATA=1 keeps the database folder           MVN_OFFLINE=   lets Maven go online (default -o)
 # With the defaults it takes about 3 to 4 minutes on 2 cores, plus a build when one is needed.
@@ -49,6 +50,7 @@ ARGS=()
 [[ -n ${WARMUP:-} ]] && ARGS+=("--warmup=$WARMUP")
 [[ -n ${SEED:-} ]] && ARGS+=("--seed=$SEED")
 [[ -n ${NUMBER_FORMAT:-} ]] && ARGS+=("--number-format=$NUMBER_FORMAT")
+[[ -n ${TIME_ORDER:-} ]] && ARGS+=("--time-order=$TIME_ORDER")
 [[ -n ${TIME_LIMIT:-} ]] && ARGS+=("--time-limit=$TIME_LIMIT")
 [[ -n ${SERVER_JVM_OPTIONS:-} ]] && ARGS+=("--server-jvm-options=$SERVER_JVM_OPTIONS")
 

@@ -115,6 +115,34 @@ public final class RollupStore {
     }
 
     /**
+     * The values of one prediction that rollups sum, exactly as stored in its {@code prediction}
+     * row; NaN and -1 stand for SQL NULL.
+     */
+    public record PredictionSample(long modelVersionId, Instant eventTime, int topClass, boolean auditFailed,
+                                   double confidence, double margin, double normalisedEntropy, double sumSquares,
+                                   int label, double labelProbability) {
+    }
+
+    /**
+     * Adds predictions that the caller has just inserted, from the values it inserted, so the
+     * ingestion path does not read its rows back. Gives the same sums as {@link #addPredictions(Connection, long[])}.
+     */
+    public static void addPredictions(Connection connection, List<PredictionSample> samples) throws SQLException {
+        Map<RollupKey, RollupSums> sums = new TreeMap<>();
+        for (PredictionSample sample : samples) {
+            int topClass = sample.topClass() < 0 ? RollupKey.NO_VECTOR : sample.topClass();
+            RollupSums target = sums.computeIfAbsent(RollupKey.of(sample.modelVersionId(), sample.eventTime(), topClass),
+                    k -> new RollupSums());
+            target.addPrediction(sample.auditFailed(), sample.confidence(), sample.margin(), sample.normalisedEntropy());
+            if (sample.label() >= 0 && !Double.isNaN(sample.confidence())) {
+                target.addLabel(1, sample.confidence(), sample.label() == topClass, sample.sumSquares(),
+                        sample.labelProbability());
+            }
+        }
+        upsert(connection, sums);
+    }
+
+    /**
      * Moves the labelled sums of the predictions with the given primary keys: {@code sign = -1}
      * removes their current labels, {@code sign = 1} adds them. The label path calls it with -1
      * before its {@code UPDATE} and with 1 after it, in one transaction that holds the rows' locks.

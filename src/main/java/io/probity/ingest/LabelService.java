@@ -123,7 +123,7 @@ public class LabelService {
                             + "\" is stored for model " + model + "; ingest the prediction before its label");
                     continue;
                 }
-                int classIndex = prediction.classes.indexOf(label.label());
+                int classIndex = classIndex(prediction.classes, label.label());
                 if (classIndex < 0) {
                     results[i] = rejected(i, label, "label", "\"" + label.label() + "\" is not a class of model "
                             + model + " version " + prediction.version + "; use one of " + prediction.classes);
@@ -193,6 +193,23 @@ public class LabelService {
         return stored;
     }
 
+
+    /**
+     * Returns the index of a class given by name or, when no class has that name, by its index
+     * written as a whole number; -1 when it is neither.
+     */
+    static int classIndex(List<String> classes, String label) {
+        int byName = classes.indexOf(label);
+        if (byName >= 0) {
+            return byName;
+        }
+        try {
+            int index = Integer.parseInt(label.trim());
+            return index >= 0 && index < classes.size() ? index : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 
     private static RecordResult rejected(int index, LabelRecord label, String field, String message) {
         return new RecordResult(index, label.predictionId(), RecordResult.REJECTED, null,

@@ -73,7 +73,7 @@ public class PredictionWriter {
                     if (!fresh.isEmpty()) {
                         long[] ids = allocateIds(connection, fresh.size());
                         copy(connection, fresh, ids);
-                        RollupStore.addPredictions(connection, ids);
+                        RollupStore.addPredictions(connection, rollupSamples(fresh));
                         queueForReview(connection, fresh, ids);
                     }
                     connection.commit();
@@ -177,6 +177,18 @@ public class PredictionWriter {
     }
 
     /** Hands the fresh rows to review routing, which queues the ones its rules select. */
+    private static List<RollupStore.PredictionSample> rollupSamples(List<PredictionRow> rows) {
+        List<RollupStore.PredictionSample> samples = new ArrayList<>(rows.size());
+        for (PredictionRow row : rows) {
+            // The row stores microseconds, so the hour bucket is taken from the same truncated instant.
+            Instant eventTime = row.eventTime().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            samples.add(new RollupStore.PredictionSample(row.modelVersionId(), eventTime, row.topClass(),
+                    row.audit().verdict() == Verdict.FAIL, row.confidence(), row.margin(), row.normalisedEntropy(),
+                    row.sumSquares(), row.label(), row.labelProbability()));
+        }
+        return samples;
+    }
+
     private void queueForReview(Connection connection, List<PredictionRow> rows, long[] ids) throws SQLException {
         List<RoutingCandidate> candidates = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {

@@ -55,9 +55,8 @@ public class ApiKeyService {
                 throw field("scope", "\"" + scope + "\" is not a scope; use " + Principal.SCOPES);
             }
         }
-        if (request.models() != null && (request.models().isEmpty()
-                || request.models().stream().anyMatch(m -> m == null || m.isBlank()))) {
-            throw field("models", "must list model names, or be left out for every model");
+        if (request.models() != null && request.models().stream().anyMatch(m -> m == null || m.isBlank())) {
+            throw field("models", "contains an empty name; list model names, or send [] or nothing for every model");
         }
         OffsetDateTime expiresAt = null;
         if (request.expiresAt() != null) {
@@ -81,11 +80,12 @@ public class ApiKeyService {
         key.secretSha256 = ApiKeys.sha256(secret);
         key.secretPrefix = secret.substring(0, SECRET_PREFIX.length() + 6);
         key.scopes = List.copyOf(Set.copyOf(request.scope()));
-        key.models = request.models() == null ? null : List.copyOf(request.models());
+        key.models = request.models() == null || request.models().isEmpty() ? null : List.copyOf(request.models());
         key.createdBy = actor;
         key.expiresAt = expiresAt;
         key.persist();
         key.flush();
+        ApiKeyEntity.getEntityManager().refresh(key);
 
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("name", key.name);

@@ -16,6 +16,10 @@ import java.util.List;
  * cannot run without them); ECharts loads from this origin's webjar and draws on canvas, so it
  * needs nothing more. Frames are denied, MIME sniffing is off, and no referrer leaves the site.
  * A request counts as TLS when the connection is TLS or a proxy sent {@code X-Forwarded-Proto: https}.
+ *
+ * <p>The session cookie that the servlet container sets gets {@code HttpOnly} and
+ * {@code SameSite=Strict} here, because Quarkus's cookie settings apply only to cookies that
+ * Vert.x itself writes.
  */
 @ApplicationScoped
 public class SecurityHeaders {
@@ -37,17 +41,33 @@ public class SecurityHeaders {
                 headers.set("Referrer-Policy", "no-referrer");
                 if (tls) {
                     headers.set("Strict-Transport-Security", "max-age=31536000");
-                    List<String> cookies = new ArrayList<>();
-                    for (String cookie : headers.getAll("Set-Cookie")) {
-                        cookies.add(cookie.toLowerCase().contains("; secure") ? cookie : cookie + "; Secure");
-                    }
-                    if (!cookies.isEmpty()) {
-                        headers.remove("Set-Cookie");
-                        cookies.forEach(cookie -> headers.add("Set-Cookie", cookie));
-                    }
+                }
+                List<String> cookies = new ArrayList<>();
+                for (String cookie : headers.getAll("Set-Cookie")) {
+                    cookies.add(harden(cookie, tls));
+                }
+                if (!cookies.isEmpty()) {
+                    headers.remove("Set-Cookie");
+                    cookies.forEach(cookie -> headers.add("Set-Cookie", cookie));
                 }
             });
             context.next();
         });
+    }
+
+    /** Adds HttpOnly and SameSite=Strict to a cookie, and Secure behind TLS, unless already present. */
+    static String harden(String cookie, boolean tls) {
+        String lower = cookie.toLowerCase(java.util.Locale.ROOT);
+        StringBuilder hardened = new StringBuilder(cookie);
+        if (!lower.contains("; httponly")) {
+            hardened.append("; HttpOnly");
+        }
+        if (!lower.contains("; samesite")) {
+            hardened.append("; SameSite=Strict");
+        }
+        if (tls && !lower.contains("; secure")) {
+            hardened.append("; Secure");
+        }
+        return hardened.toString();
     }
 }

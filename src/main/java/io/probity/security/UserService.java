@@ -134,6 +134,10 @@ public class UserService {
         if (name == null || !name.matches("[A-Za-z0-9._@-]{1,64}")) {
             throw field("name", "\"" + name + "\" is not a valid user name; use 1 to 64 letters, digits, '.', '_', '@' or '-'");
         }
+        if (BOOTSTRAP_ADMIN.equals(name)) {
+            throw new ApiException(409, "conflict", "User name admin is reserved for the bootstrap account, whose "
+                    + "password comes from PROBITY_ADMIN_PASSWORD; choose another name and give it the admin role");
+        }
         if (AppUser.findByName(name).isPresent()) {
             throw new ApiException(409, "conflict", "User " + name + " already exists; change it with PATCH /api/v1/admin/users/" + name);
         }
@@ -150,6 +154,7 @@ public class UserService {
         user.updatedAt = OffsetDateTime.now();
         user.persist();
         user.flush();
+        AppUser.getEntityManager().refresh(user);
 
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("roles", roles);

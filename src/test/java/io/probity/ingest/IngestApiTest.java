@@ -215,6 +215,17 @@ class IngestApiTest {
     }
 
     @Test
+    void labelByClassIndex() {
+        String model = TestData.uniqueModel("label-index");
+        post(NDJSON, record(model, "i-1", "")).then().statusCode(200);
+        given().header("X-API-Key", TestData.API_KEY).contentType(ContentType.JSON)
+                .body("[{\"model\":\"" + model + "\",\"predictionId\":\"i-1\",\"label\":2}]")
+                .post("/api/v1/labels").then().statusCode(200).body("accepted", equalTo(1));
+        given().header("X-API-Key", TestData.API_KEY).get("/api/v1/models/" + model + "/predictions/i-1")
+                .then().statusCode(200).body("label", equalTo("c"));
+    }
+
+    @Test
     void labelsMalformedJsonIs400() {
         given().header("X-API-Key", TestData.API_KEY).contentType(ContentType.JSON).body("[{\"model\": }]")
                 .post("/api/v1/labels").then().statusCode(400).body("message", containsString("line 1"));

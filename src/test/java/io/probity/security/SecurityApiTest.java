@@ -262,9 +262,43 @@ class SecurityApiTest {
     }
 
     @Test
-    void secureCookieBehindTls() {
-        String cookie = given().header("X-Forwarded-Proto", "https").get("/login").then().extract()
+    void sessionCookieIsHardened() {
+        String plain = given().get("/login").then().extract().header("Set-Cookie");
+        assertTrue(plain != null && plain.startsWith("JSESSIONID="), "no session cookie: " + plain);
+        assertTrue(plain.contains("HttpOnly"), plain);
+        assertTrue(plain.contains("SameSite=Strict"), plain);
+        assertFalse(plain.contains("Secure"), "Secure without TLS: " + plain);
+
+        String behindTls = given().header("X-Forwarded-Proto", "https").get("/login").then().extract()
                 .header("Set-Cookie");
-        assertTrue(cookie == null || cookie.contains("Secure"), "cookie without Secure behind TLS: " + cookie);
+        assertTrue(behindTls != null && behindTls.contains("; Secure"), "cookie without Secure behind TLS: " + behindTls);
+    }
+
+    @Test
+    void unknownApiPathIsJson404() {
+        given().header("X-API-Key", TestData.API_KEY).contentType(ContentType.JSON).body("[]")
+                .post("/api/v1/label").then().statusCode(404).contentType(ContentType.JSON)
+                .body("error", equalTo("not-found"));
+        given().get("/api/v1/nope").then().statusCode(401).contentType(ContentType.JSON);
+    }
+
+    @Test
+    void bootstrapAdminNameIsReserved() {
+        given().header("X-API-Key", TestData.API_KEY).contentType(ContentType.JSON)
+                .body("{\"name\":\"admin\",\"password\":\"a-long-password\",\"roles\":[\"analyst\"]}")
+                .post("/api/v1/admin/users").then().statusCode(409);
+    }
+
+    @Test
+    void createdUserAndKeyCarryTimes() {
+        given().header("X-API-Key", TestData.API_KEY).contentType(ContentType.JSON)
+                .body("{\"name\":\"timed-" + System.nanoTime() + "\",\"password\":\"a-long-password\"}")
+                .post("/api/v1/admin/users").then().statusCode(201)
+                .body("createdAt", org.hamcrest.Matchers.notNullValue());
+        given().header("X-API-Key", TestData.API_KEY).contentType(ContentType.JSON)
+                .body("{\"name\":\"all-models\",\"scope\":[\"read\"],\"models\":[]}")
+                .post("/api/v1/admin/api-keys").then().statusCode(201)
+                .body("createdAt", org.hamcrest.Matchers.notNullValue())
+                .body("models", org.hamcrest.Matchers.nullValue());
     }
 }

@@ -137,7 +137,7 @@ public final class IngestLoad {
                 SyntheticPredictions.CLASSES);
 
         System.out.printf(Locale.ROOT, "Warm-up: %,d predictions through each path%n", options.warmup);
-        List<SyntheticPredictions.Prediction> warmup = SyntheticPredictions.generate(options.seed, options.warmup);
+        List<SyntheticPredictions.Prediction> warmup = SyntheticPredictions.generate(options.seed, options.warmup, options.timeOrdered);
         List<byte[]> warmupBodies = SyntheticPredictions.ndjsonBatches(warmup, INGEST_MODEL, options.batch, options.numberFormat, true);
         // The first body registers the model version, so it goes alone before the others.
         postBatches(warmupBodies.subList(0, 1), 1);
@@ -152,7 +152,7 @@ public final class IngestLoad {
         RawCopyBaseline.PreparedBatches prepared = null;
         for (int rep = 0; rep < options.repetitions; rep++) {
             List<SyntheticPredictions.Prediction> predictions =
-                    SyntheticPredictions.generate(options.seed + 1 + rep, options.records);
+                    SyntheticPredictions.generate(options.seed + 1 + rep, options.records, options.timeOrdered);
             List<byte[]> bodies = SyntheticPredictions.ndjsonBatches(predictions, INGEST_MODEL, options.batch, options.numberFormat, false);
             prepared = RawCopyBaseline.prepare(admin, copyVersion,
                     SyntheticPredictions.ndjsonBatches(predictions, COPY_MODEL, options.batch, options.numberFormat, false));
@@ -403,6 +403,9 @@ public final class IngestLoad {
                   --batch=N            records per request and per COPY, at most %d (default 1000)
                   --clients=N          concurrent HTTP clients and COPY connections (default 4)
                   --warmup=N           predictions sent through both paths before timing (default 100000)
+                  --time-order=O       live (default): each repetition's records sorted by timestamp, as live
+                                       traffic arrives; random: shuffled over 14 days, the worst case for the
+                                       hourly rollups, which a batch then updates in hundreds of rows
                   --number-format=F    float64 (default): float32 values written as their exact float64 decimal,
                                        as Python's json module writes array.tolist(); float32: written as
                                        Float.toString, which the audit has to recognise as float32 text
@@ -421,6 +424,7 @@ public final class IngestLoad {
         int warmup = 100_000;
         long seed = 20260601L;
         SyntheticPredictions.NumberFormat numberFormat = SyntheticPredictions.NumberFormat.FLOAT64;
+        boolean timeOrdered = true;
         long timeLimitSeconds = 600;
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         Path workDir = Path.of("target", "bench", "ingest");
@@ -447,6 +451,12 @@ public final class IngestLoad {
                     case "warmup" -> options.warmup = positive(name, value);
                     case "seed" -> options.seed = Long.parseLong(value);
                     case "number-format" -> options.numberFormat = numberFormat(value);
+                    case "time-order" -> {
+                        if (!value.equals("live") && !value.equals("random")) {
+                            throw new IllegalArgumentException("--time-order must be live or random, got \"" + value + "\"");
+                        }
+                        options.timeOrdered = value.equals("live");
+                    }
                     case "time-limit" -> options.timeLimitSeconds = positive(name, value);
                     case "jar" -> options.jar = Path.of(value);
                     case "work-dir" -> options.workDir = Path.of(value);

@@ -54,12 +54,20 @@ final class SyntheticPredictions {
     private SyntheticPredictions() {
     }
 
-    /** Generates {@code count} predictions; the same seed gives the same predictions. */
-    static List<Prediction> generate(long seed, int count) {
+    /**
+     * Generates {@code count} predictions; the same seed gives the same predictions.
+     *
+     * @param timeOrdered true to sort them by timestamp, as live traffic arrives; false leaves the
+     *                    timestamps in random order, as a shuffled backfill sends them
+     */
+    static List<Prediction> generate(long seed, int count, boolean timeOrdered) {
         SplittableRandom random = new SplittableRandom(seed);
         List<Prediction> predictions = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             predictions.add(next(random));
+        }
+        if (timeOrdered) {
+            predictions.sort(java.util.Comparator.comparing(Prediction::timestamp));
         }
         return predictions;
     }
