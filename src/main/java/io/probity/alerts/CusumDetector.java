@@ -1,7 +1,7 @@
 package io.probity.alerts;
 
 /**
- * A two-sided CUSUM change detector (Page, 1954) on a stream of top-label confidences.
+ * A two-sided CUSUM (cumulative sum) change detector on a stream of top-label confidences.
  *
  * <p>Each confidence {@code x} is standardized against the reference mean {@code mu} and standard
  * deviation {@code sigma}, and clipped to {@code [-clip, clip]} so that one outlier in the long
