@@ -36,7 +36,7 @@ public class AlertScheduler {
 
     private final Set<Long> dirtyVersions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
-    private ScheduledExecutorService executor;
+    private volatile ScheduledExecutorService executor;
 
     void start(@Observes StartupEvent event) {
         executor = Executors.newSingleThreadScheduledExecutor(runnable -> {

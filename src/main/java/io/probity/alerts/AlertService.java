@@ -145,8 +145,13 @@ public class AlertService {
                      "SELECT state, breaches FROM alert_state WHERE rule_id = ?")) {
             query.setLong(1, rule.id());
             try (ResultSet rs = query.executeQuery()) {
-                state = rs.next() ? rs.getString(1) : AlertState.OK;
-                breaches = rs.getRow() > 0 ? rs.getInt(2) : 0;
+                if (rs.next()) {
+                    state = rs.getString(1);
+                    breaches = rs.getInt(2);
+                } else {
+                    state = AlertState.OK;
+                    breaches = 0;
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Failed to read the state of alert rule " + rule.id(), e);

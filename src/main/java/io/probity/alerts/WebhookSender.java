@@ -64,8 +64,8 @@ public class WebhookSender {
     @ConfigProperty(name = "probity.alerts.webhook-backoff", defaultValue = "PT2S")
     Duration backoff;
 
-    private ScheduledExecutorService executor;
-    private HttpClient client;
+    private volatile ScheduledExecutorService executor;
+    private volatile HttpClient client;
 
     void start(@Observes StartupEvent event) {
         executor = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -119,7 +119,9 @@ public class AlertsView extends VerticalLayout implements BeforeEnterObserver {
         model.setItems(models.listModels().stream().map(ModelSummary::model)
                 .filter(name -> user != null && user.mayAccessModel(name)).toList());
         Map<String, List<String>> query = event.getLocation().getQueryParameters().getParameters();
-        model.setValue(first(query, "model"));
+        String requestedModel = first(query, "model");
+        model.setValue(user != null && requestedModel != null && user.mayAccessModel(requestedModel)
+                ? requestedModel : null);
         updateVersions();
         String requested = first(query, "version");
         if (requested != null) {
@@ -145,7 +147,9 @@ public class AlertsView extends VerticalLayout implements BeforeEnterObserver {
         UrlState.replace(this, "alerts", url);
         transitions.setItems(List.of());
         deliveries.setItems(List.of());
-        if (model.getValue() == null || version.getValue() == null) {
+        boolean allowed = model.getValue() != null
+                && CurrentUser.get().map(user -> user.mayAccessModel(model.getValue())).orElse(false);
+        if (!allowed || version.getValue() == null) {
             alertGrid.setItems(List.of());
             editor.clear();
             return;

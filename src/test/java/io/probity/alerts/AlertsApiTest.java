@@ -3,6 +3,7 @@ package io.probity.alerts;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import io.probity.support.Accounts;
 import io.probity.support.TestData;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -170,6 +171,45 @@ class AlertsApiTest {
         given().contentType(ContentType.JSON).body("{\"rules\": []}").put("/api/v1/models/" + model + "/alert-rules")
                 .then().statusCode(401);
         api().queryParam("model", "no-such-model").get("/api/v1/alerts").then().statusCode(404);
+    }
+
+    @Test
+    void analystReadsButCannotEdit() {
+        String model = TestData.uniqueModel("alerts-roles");
+        ingest(digits("reference.ndjson", model));
+        String analyst = Accounts.user("analyst", List.of(model));
+        String ops = Accounts.user("ops", List.of(model));
+        String rules = "{\"rules\": [{\"metric\": \"ece\", \"comparison\": \"above\", \"threshold\": 0.05, "
+                + "\"window\": \"PT24H\"}]}";
+
+        Accounts.asUser(analyst).contentType(ContentType.JSON).body(rules)
+                .put("/api/v1/models/" + model + "/alert-rules").then().statusCode(403);
+        Accounts.asUser(ops).contentType(ContentType.JSON).body(rules)
+                .put("/api/v1/models/" + model + "/alert-rules").then().statusCode(200)
+                .body("rules[0].id", org.hamcrest.Matchers.notNullValue())
+                .body("rules[0].minCount", equalTo(0));
+        Accounts.asUser(analyst).get("/api/v1/models/" + model + "/alert-rules").then().statusCode(200)
+                .body("rules", hasSize(1));
+        Accounts.asUser(analyst).queryParam("model", model).get("/api/v1/alerts").then().statusCode(200);
+        Accounts.asUser(analyst).queryParam("model", model).post("/api/v1/alerts/evaluate").then().statusCode(403);
+    }
+
+    @Test
+    void ingestedBatchTriggersEvaluation() throws Exception {
+        String model = TestData.uniqueModel("alerts-trigger");
+        ingest(digits("reference.ndjson", model));
+        putRules(model, "{\"metric\": \"psi\", \"comparison\": \"above\", \"threshold\": 0.2, "
+                + "\"window\": \"PT24H\"}");
+        ingest(digits("shifted.ndjson", model));
+
+        // Only the post-ingestion trigger evaluates here: the scheduled run is hourly in tests.
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!"pending".equals(alertOf(model, "psi").get("state")) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Map<String, Object> alert = alertOf(model, "psi");
+        assertEquals("pending", alert.get("state"));
+        assertEquals("2026-06-14T05:40:00Z", alert.get("windowEnd"));
     }
 
     @Test
