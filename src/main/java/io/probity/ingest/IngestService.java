@@ -1,5 +1,6 @@
 package io.probity.ingest;
 
+import io.probity.alerts.AlertScheduler;
 import io.probity.security.Principal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +31,9 @@ public class IngestService {
 
     @Inject
     PredictionWriter writer;
+
+    @Inject
+    AlertScheduler alertScheduler;
 
     /**
      * Ingests a request body.
@@ -70,15 +74,18 @@ public class IngestService {
         Set<PredictionKey> duplicates = writer.store(rows);
 
         int accepted = 0;
+        Set<Long> storedVersions = new HashSet<>();
         for (PredictionRow row : rows) {
             if (duplicates.contains(new PredictionKey(row.model(), row.predictionId()))) {
                 results[row.index()] = duplicate(row);
             } else {
                 results[row.index()] = new RecordResult(row.index(), row.predictionId(), RecordResult.ACCEPTED,
                         AuditSummary.of(row.audit()), null);
+                storedVersions.add(row.modelVersionId());
                 accepted++;
             }
         }
+        alertScheduler.predictionsStored(storedVersions);
 
         int rejected = 0;
         for (RecordResult result : results) {

@@ -59,6 +59,7 @@ public class MainLayout extends AppLayout implements BeforeEnterObserver {
         nav.addItem(new SideNavItem("Overview", OverviewView.class));
         nav.addItem(new SideNavItem("Audit", AuditView.class));
         nav.addItem(new SideNavItem("Review queue", ReviewView.class));
+        nav.addItem(new SideNavItem("Alerts", AlertsView.class));
         nav.addItem(new SideNavItem("Account", AccountView.class));
         if (CurrentUser.get().map(user -> user.hasRole(Role.ADMIN)).orElse(false)) {
             nav.addItem(new SideNavItem("Users", UsersView.class));
