@@ -1,5 +1,6 @@
 package io.probity.ingest;
 
+import io.probity.ops.IngestMetrics;
 import io.probity.security.Principal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +31,9 @@ public class IngestService {
 
     @Inject
     PredictionWriter writer;
+
+    @Inject
+    IngestMetrics metrics;
 
     /**
      * Ingests a request body.
@@ -91,7 +95,9 @@ public class IngestService {
             LOG.infof("Ingested %d records: %d accepted, %d duplicates, %d rejected", records.size(), accepted,
                     duplicateCount, rejected);
         }
-        return new IngestResponse(accepted, duplicateCount, rejected, List.of(results));
+        IngestResponse response = new IngestResponse(accepted, duplicateCount, rejected, List.of(results));
+        metrics.record(response);
+        return response;
     }
 
     private static RecordResult duplicate(PredictionRow row) {
