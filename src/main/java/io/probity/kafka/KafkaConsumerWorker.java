@@ -29,7 +29,7 @@ import java.util.Properties;
  * only then commits the batch's offsets with {@code commitSync}.
  *
  * <p>Delivery is at least once. A crash between the database commit and the offset commit, or a
- * rebalance, hands the batch to a consumer again; the (model, predictionId) key turns those
+ * rebalance, hands the batch to a consumer again. The (model, predictionId) key turns those
  * records into duplicates, so each record is stored once. When the store fails (database down),
  * the worker seeks back to the first offset of the batch and tries again after the retry backoff.
  * A message that is not a valid record is logged with its partition and offset, counted, and
@@ -97,17 +97,23 @@ final class KafkaConsumerWorker implements Runnable {
                 }
                 List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>(batch.count());
                 batch.forEach(records::add);
+                long start = System.nanoTime();
                 try {
                     store(records);
                 } catch (RuntimeException e) {
                     metrics.storeFailure();
                     LOG.errorf(e, "Storing %d Kafka messages failed; reading them again in %s", records.size(),
                             settings.retryBackoff());
+                    // NOTE: no test covers this path yet (a store that fails, then succeeds on retry).
                     seekToFirst(consumer, records);
                     sleep(settings.retryBackoff());
                     continue;
                 }
                 consumer.commitSync(nextOffsets(records));
+                if (LOG.isDebugEnabled()) {
+                    LOG.debugf("Stored and committed %d Kafka messages in %d ms", records.size(),
+                            (System.nanoTime() - start) / 1_000_000);
+                }
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "Kafka consumer %s stopped after an error", thread.getName());

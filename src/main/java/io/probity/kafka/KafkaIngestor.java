@@ -54,6 +54,7 @@ public class KafkaIngestor {
     }
 
     /** Reads the consumer settings from the {@code probity.kafka.*} configuration keys. */
+    // NOTE: the tests start the consumers through start(KafkaSettings); this method has no test.
     KafkaSettings settingsFromConfig() {
         Map<String, String> clientProperties = new HashMap<>();
         for (String name : config.getPropertyNames()) {

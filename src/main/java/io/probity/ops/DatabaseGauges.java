@@ -31,7 +31,7 @@ import java.util.Map;
  *
  * <p>A scrape reads a snapshot that is at most {@code probity.metrics.cache} old; the first gauge
  * read after that refreshes it with three queries. Per-version gauges are registered when a refresh
- * finds a new version, so a version first appears one scrape after its first rollup row.
+ * finds a new version, so a new version can first appear one scrape late.
  *
  * <p>Per-version gauges cover at most {@code probity.metrics.max-model-versions} versions (default
  * 50), the most recently created ones, so the label cardinality stays bounded however many models
@@ -49,14 +49,15 @@ public class DatabaseGauges {
     /** Reliability bins of the exported ECE, as in the metrics API default. */
     static final int ECE_BINS = 15;
 
+    /** The LATERAL subquery finds each version's latest hour with a backward scan of the rollup primary key. */
     private static final String VERSION_SQL = """
-            WITH v AS (SELECT id, model, version FROM model_version ORDER BY created_at DESC, id DESC LIMIT ?),
-                 last AS (SELECT v.id, max(r.hour) AS hour FROM v
-                          JOIN analytics_rollup r ON r.model_version_id = v.id AND r.top_class = -2
-                          GROUP BY v.id)
+            WITH v AS (SELECT id, model, version FROM model_version ORDER BY created_at DESC, id DESC LIMIT ?)
             SELECT v.model, v.version, r.predictions, r.audit_failed, r.bin_counts, r.bin_confidence_sums,
                    r.labelled_counts, r.labelled_confidence_sums, r.correct_counts
-            FROM v JOIN last ON last.id = v.id
+            FROM v
+            CROSS JOIN LATERAL (SELECT m.hour FROM analytics_rollup m
+                                WHERE m.model_version_id = v.id AND m.top_class = -2
+                                ORDER BY m.hour DESC LIMIT 1) last
             JOIN analytics_rollup r ON r.model_version_id = v.id AND r.top_class = -2
                  AND r.hour > last.hour - interval '24 hours'
             """;

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Runs the Kafka consumers against a real single-node broker that the test starts itself. The
  * consumers are started by the test with {@link KafkaIngestor#start}; {@code probity.kafka.enabled}
- * stays false, so no other test sees Kafka.
+ * stays false, so no other test connects to Kafka.
  */
 @QuarkusTest
 class KafkaIngestTest {
@@ -39,6 +39,7 @@ class KafkaIngestTest {
     private static final Logger LOG = Logger.getLogger(KafkaIngestTest.class);
     private static final int RECORDS = Integer.getInteger("probity.kafka.test-records", 20_000);
     private static final int PARTITIONS = 4;
+    private static final int BENCH_CONSUMERS = Integer.getInteger("probity.kafka.test-consumers", 2);
 
     private static KafkaBroker broker;
 
@@ -158,11 +159,21 @@ class KafkaIngestTest {
         }
 
         long start = System.nanoTime();
-        ingestor.start(settings(topic, 2));
-        long count = awaitRows(model, RECORDS, Duration.ofSeconds(300));
-        double seconds = (System.nanoTime() - start) / 1e9;
+        ingestor.start(settings(topic, BENCH_CONSUMERS));
+        awaitRows(model, 1, Duration.ofSeconds(60));
+        long firstRow = System.nanoTime();
+        long firstCount = rows(model);
+        long count = awaitRows(model, RECORDS, Duration.ofSeconds(600));
+        long end = System.nanoTime();
         assertEquals(RECORDS, count, "rows after consuming the topic");
-        LOG.infof("KAFKA-THROUGHPUT %d records, %d partitions, 2 consumers: %.1f s, %.0f records/s",
-                RECORDS, PARTITIONS, seconds, RECORDS / seconds);
+
+        // The sustained rate leaves out the time before the first row is stored: the group join
+        // and most of the first batch.
+        double total = (end - start) / 1e9;
+        double sustained = (end - firstRow) / 1e9;
+        LOG.infof("KAFKA-THROUGHPUT %d records, %d partitions, %d consumers, 2000 records per poll: "
+                        + "%.1f s in all (%.0f records/s), first rows after %.1f s, then %.0f records/s",
+                RECORDS, PARTITIONS, BENCH_CONSUMERS, total, RECORDS / total, (firstRow - start) / 1e9,
+                (RECORDS - firstCount) / sustained);
     }
 }

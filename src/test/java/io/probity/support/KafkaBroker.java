@@ -35,7 +35,7 @@ public final class KafkaBroker implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    /** Starts a broker and waits until it answers an AdminClient request (at most 90 s). */
+    /** Starts a broker and waits until it responds to an AdminClient request (at most 90 s). */
     public static KafkaBroker start() throws IOException, InterruptedException {
         copyJars();
         Path directory = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "kafka-");
