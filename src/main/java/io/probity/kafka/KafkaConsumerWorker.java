@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * One member of the consumer group: polls a batch, stores it through {@link IngestService}, and
@@ -49,6 +50,7 @@ final class KafkaConsumerWorker implements Runnable {
     private final KafkaMetrics metrics;
     private final Thread thread;
     private volatile boolean stopRequested;
+    private volatile Set<TopicPartition> assignment = Set.of();
 
     KafkaConsumerWorker(KafkaSettings settings, int number, IngestService ingestService, KafkaMetrics metrics) {
         this.settings = settings;
@@ -63,6 +65,11 @@ final class KafkaConsumerWorker implements Runnable {
 
     void requestStop() {
         stopRequested = true;
+    }
+
+    /** Returns the partitions assigned to this member at its latest poll. */
+    Set<TopicPartition> assignment() {
+        return assignment;
     }
 
     void awaitStop() {
@@ -92,6 +99,7 @@ final class KafkaConsumerWorker implements Runnable {
             consumer.subscribe(List.of(settings.topic()));
             while (!stopRequested) {
                 ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL_TIMEOUT);
+                assignment = Set.copyOf(consumer.assignment());
                 if (batch.isEmpty()) {
                     continue;
                 }
@@ -118,6 +126,7 @@ final class KafkaConsumerWorker implements Runnable {
         } catch (RuntimeException e) {
             LOG.errorf(e, "Kafka consumer %s stopped after an error", thread.getName());
         }
+        assignment = Set.of();
     }
 
     /** Stores the messages in chunks that fit one ingestion call. */

@@ -6,6 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Starts and stops the Kafka consumers that feed predictions into the ingestion path.
@@ -88,6 +90,11 @@ public class KafkaIngestor {
             workers.add(worker);
             worker.start();
         }
+    }
+
+    /** Returns the partitions of each running consumer, in consumer order. */
+    public synchronized List<Set<TopicPartition>> assignments() {
+        return workers.stream().map(KafkaConsumerWorker::assignment).toList();
     }
 
     /** Stops the consumer threads and waits for them to finish their current batch and leave the group. */

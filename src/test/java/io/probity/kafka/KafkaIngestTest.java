@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -22,10 +23,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -147,6 +151,27 @@ class KafkaIngestTest {
             Thread.sleep(2000);
             assertEquals(RECORDS, rows(model), "rows after the consumers caught up");
         }
+    }
+
+    @Test
+    void groupMembersShareThePartitions() throws Exception {
+        String topic = "predictions-" + TestData.uniqueModel("kafka-group");
+        broker.createTopic(topic, PARTITIONS);
+        ingestor.start(settings(topic, 2));
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<Set<TopicPartition>> assignments = ingestor.assignments();
+        while (System.nanoTime() < deadline && assignments.stream().mapToInt(Set::size).sum() != PARTITIONS) {
+            Thread.sleep(200);
+            assignments = ingestor.assignments();
+        }
+
+        assertEquals(2, assignments.size(), "consumers");
+        assertFalse(assignments.get(0).isEmpty(), "partitions of consumer 0: " + assignments);
+        assertFalse(assignments.get(1).isEmpty(), "partitions of consumer 1: " + assignments);
+        Set<TopicPartition> all = new HashSet<>(assignments.get(0));
+        all.addAll(assignments.get(1));
+        assertEquals(PARTITIONS, all.size(), "partitions assigned once each: " + assignments);
     }
 
     @Test
