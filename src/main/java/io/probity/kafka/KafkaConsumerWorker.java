@@ -72,6 +72,10 @@ final class KafkaConsumerWorker implements Runnable {
         return assignment;
     }
 
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+
     void awaitStop() {
         try {
             thread.join();

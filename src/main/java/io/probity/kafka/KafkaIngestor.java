@@ -92,6 +92,12 @@ public class KafkaIngestor {
         }
     }
 
+    /** Returns the number of started consumers and how many of their threads still run. */
+    public synchronized int[] startedAndAlive() {
+        int alive = (int) workers.stream().filter(KafkaConsumerWorker::isAlive).count();
+        return new int[] {workers.size(), alive};
+    }
+
     /** Returns the partitions of each running consumer, in consumer order. */
     public synchronized List<Set<TopicPartition>> assignments() {
         return workers.stream().map(KafkaConsumerWorker::assignment).toList();

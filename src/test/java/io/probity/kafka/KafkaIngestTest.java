@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -172,6 +174,10 @@ class KafkaIngestTest {
         Set<TopicPartition> all = new HashSet<>(assignments.get(0));
         all.addAll(assignments.get(1));
         assertEquals(PARTITIONS, all.size(), "partitions assigned once each: " + assignments);
+
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'Kafka consumers' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'Kafka consumers' }.data.running", equalTo(2));
     }
 
     @Test
