@@ -1,6 +1,7 @@
 package io.probity.ingest;
 
 import io.probity.alerts.AlertScheduler;
+import io.probity.ops.IngestMetrics;
 import io.probity.security.Principal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,6 +35,9 @@ public class IngestService {
 
     @Inject
     AlertScheduler alertScheduler;
+
+    @Inject
+    IngestMetrics metrics;
 
     /**
      * Ingests a request body.
@@ -98,7 +102,9 @@ public class IngestService {
             LOG.infof("Ingested %d records: %d accepted, %d duplicates, %d rejected", records.size(), accepted,
                     duplicateCount, rejected);
         }
-        return new IngestResponse(accepted, duplicateCount, rejected, List.of(results));
+        IngestResponse response = new IngestResponse(accepted, duplicateCount, rejected, List.of(results));
+        metrics.record(response);
+        return response;
     }
 
     private static RecordResult duplicate(PredictionRow row) {

@@ -14,6 +14,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,6 +44,14 @@ public class LabelResource {
     @ApiAccess(role = Role.REVIEWER, scopes = Principal.SCOPE_LABELS)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Store ground-truth labels of stored predictions")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = LabelRecord[].class),
+            examples = @ExampleObject(name = "one label", value = ApiExamples.LABELS_JSON)))
+    @APIResponse(responseCode = "200", description = "One result per label, in input order",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = IngestResponse.class),
+                    examples = @ExampleObject(name = "one label stored", value = ApiExamples.LABELS_RESPONSE)))
     public IngestResponse label(InputStream body) {
         List<LabelRecord> labels;
         try {

@@ -1,0 +1,268 @@
+package io.probity.ops;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prometheus gauges read from PostgreSQL: review queue sizes, the age of the oldest open review
+ * item, and headline figures per model version over the last 24 hours of event time.
+ *
+ * <p>A scrape reads a snapshot that is at most {@code probity.metrics.cache} old; the first gauge
+ * read after that refreshes it with three queries. Per-version gauges are registered when a refresh
+ * finds a new version, so a new version can first appear one scrape late.
+ *
+ * <p>Per-version gauges cover at most {@code probity.metrics.max-model-versions} versions (default
+ * 50), the most recently created ones, so the label cardinality stays bounded however many models
+ * are stored. Their window is the 24 hours of event time that end with the version's latest rollup
+ * hour, read from {@code analytics_rollup}, so a version that stopped sending keeps its last figures.
+ */
+@Startup
+@ApplicationScoped
+public class DatabaseGauges {
+
+    private static final Logger LOG = Logger.getLogger(DatabaseGauges.class);
+
+    /** Review item states as stored in {@code review_item.state}. */
+    static final List<String> REVIEW_STATES = List.of("open", "claimed", "resolved", "skipped", "escalated");
+    /** Reliability bins of the exported ECE, as in the metrics API default. */
+    static final int ECE_BINS = 15;
+
+    /** The LATERAL subquery finds each version's latest hour with a backward scan of the rollup primary key. */
+    private static final String VERSION_SQL = """
+            WITH v AS (SELECT id, model, version FROM model_version ORDER BY created_at DESC, id DESC LIMIT ?)
+            SELECT v.model, v.version, r.predictions, r.audit_failed, r.bin_counts, r.bin_confidence_sums,
+                   r.labelled_counts, r.labelled_confidence_sums, r.correct_counts
+            FROM v
+            CROSS JOIN LATERAL (SELECT m.hour FROM analytics_rollup m
+                                WHERE m.model_version_id = v.id AND m.top_class = -2
+                                ORDER BY m.hour DESC LIMIT 1) last
+            JOIN analytics_rollup r ON r.model_version_id = v.id AND r.top_class = -2
+                 AND r.hour > last.hour - interval '24 hours'
+            """;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    DataSource dataSource;
+
+    @ConfigProperty(name = "probity.metrics.cache", defaultValue = "PT5S")
+    Duration cacheDuration;
+
+    @ConfigProperty(name = "probity.metrics.max-model-versions", defaultValue = "50")
+    int maxModelVersions;
+
+    private volatile Snapshot snapshot = Snapshot.EMPTY;
+    private MultiGauge versionPredictions;
+    private MultiGauge versionMeanConfidence;
+    private MultiGauge versionEce;
+    private MultiGauge versionAccuracy;
+    private MultiGauge versionAuditFailureRatio;
+
+    @PostConstruct
+    void register() {
+        for (String state : REVIEW_STATES) {
+            Gauge.builder("probity_review_items", this, gauges -> gauges.current().reviewCounts.getOrDefault(state, 0L))
+                    .description("Review items by state")
+                    .tag("state", state)
+                    .register(registry);
+        }
+        Gauge.builder("probity_review_oldest_open_age_seconds", this, gauges -> gauges.current().oldestOpenAgeSeconds)
+                .description("Age of the oldest review item in state open; 0 when none is open")
+                .register(registry);
+
+        versionPredictions = MultiGauge.builder("probity_model_predictions_24h")
+                .description("Predictions of the model version in the last 24 h of event time").register(registry);
+        versionMeanConfidence = MultiGauge.builder("probity_model_mean_confidence_24h")
+                .description("Mean top-class probability in the last 24 h of event time").register(registry);
+        versionEce = MultiGauge.builder("probity_model_ece_24h")
+                .description("Expected calibration error (15 bins) of labelled predictions in the last 24 h of "
+                        + "event time; NaN without labels").register(registry);
+        versionAccuracy = MultiGauge.builder("probity_model_accuracy_24h")
+                .description("Accuracy of labelled predictions in the last 24 h of event time; NaN without labels")
+                .register(registry);
+        versionAuditFailureRatio = MultiGauge.builder("probity_model_audit_failure_ratio_24h")
+                .description("Fraction of predictions with audit verdict fail in the last 24 h of event time")
+                .register(registry);
+    }
+
+    /** Returns the cached snapshot, reading a new one when it is older than the cache duration. */
+    synchronized Snapshot current() {
+        long now = System.nanoTime();
+        if (snapshot != Snapshot.EMPTY && now - snapshot.readAtNanos < cacheDuration.toNanos()) {
+            return snapshot;
+        }
+        try {
+            snapshot = read(now);
+            publishVersions(snapshot.versions);
+        } catch (SQLException e) {
+            // Keep the previous values: a failed scrape read should not zero the queue gauges.
+            LOG.warnf(e, "Reading metrics from the database failed; keeping the snapshot from %d s ago",
+                    Duration.ofNanos(now - snapshot.readAtNanos).toSeconds());
+        }
+        return snapshot;
+    }
+
+    private Snapshot read(long now) throws SQLException {
+        Map<String, Long> reviewCounts = new HashMap<>();
+        double oldestOpenAge = 0;
+        Map<Tags, VersionFigures> versions = new LinkedHashMap<>();
+
+        try (Connection connection = dataSource.getConnection()) {
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT state, count(*) FROM review_item GROUP BY state")) {
+                while (rows.next()) {
+                    reviewCounts.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(
+                         "SELECT extract(epoch FROM now() - min(created_at)) FROM review_item WHERE state = 'open'")) {
+                if (rows.next()) {
+                    oldestOpenAge = rows.getDouble(1);
+                }
+            }
+            try (PreparedStatement statement = connection.prepareStatement(VERSION_SQL)) {
+                statement.setInt(1, maxModelVersions);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        Tags tags = Tags.of("model", rows.getString(1), "version", rows.getString(2));
+                        versions.computeIfAbsent(tags, key -> new VersionFigures()).add(rows);
+                    }
+                }
+            }
+        }
+        return new Snapshot(now, reviewCounts, oldestOpenAge, versions);
+    }
+
+    private void publishVersions(Map<Tags, VersionFigures> versions) {
+        List<MultiGauge.Row<?>> predictions = new ArrayList<>();
+        List<MultiGauge.Row<?>> meanConfidence = new ArrayList<>();
+        List<MultiGauge.Row<?>> ece = new ArrayList<>();
+        List<MultiGauge.Row<?>> accuracy = new ArrayList<>();
+        List<MultiGauge.Row<?>> auditFailureRatio = new ArrayList<>();
+        versions.forEach((tags, figures) -> {
+            predictions.add(MultiGauge.Row.of(tags, figures.predictions));
+            meanConfidence.add(MultiGauge.Row.of(tags, figures.meanConfidence()));
+            ece.add(MultiGauge.Row.of(tags, figures.ece()));
+            accuracy.add(MultiGauge.Row.of(tags, figures.accuracy()));
+            auditFailureRatio.add(MultiGauge.Row.of(tags, figures.auditFailureRatio()));
+        });
+        // overwrite = true removes the rows of versions that left the top N.
+        versionPredictions.register(predictions, true);
+        versionMeanConfidence.register(meanConfidence, true);
+        versionEce.register(ece, true);
+        versionAccuracy.register(accuracy, true);
+        versionAuditFailureRatio.register(auditFailureRatio, true);
+    }
+
+    record Snapshot(long readAtNanos, Map<String, Long> reviewCounts, double oldestOpenAgeSeconds,
+                    Map<Tags, VersionFigures> versions) {
+        static final Snapshot EMPTY = new Snapshot(0, Map.of(), 0, Map.of());
+    }
+
+    /** Sums of the hourly rollup rows of one version, with the 60 rollup bins merged into 15. */
+    static final class VersionFigures {
+        long predictions;
+        long auditFailed;
+        long confidenceCount;
+        double confidenceSum;
+        final long[] labelledCounts = new long[ECE_BINS];
+        final double[] labelledConfidenceSums = new double[ECE_BINS];
+        final long[] correctCounts = new long[ECE_BINS];
+
+        void add(ResultSet row) throws SQLException {
+            predictions += row.getLong(3);
+            auditFailed += row.getLong(4);
+            for (long count : longs(row.getArray(5))) {
+                confidenceCount += count;
+            }
+            for (double sum : doubles(row.getArray(6))) {
+                confidenceSum += sum;
+            }
+            addBinned(longs(row.getArray(7)), labelledCounts);
+            addBinned(longs(row.getArray(9)), correctCounts);
+            double[] sums = doubles(row.getArray(8));
+            int width = sums.length / ECE_BINS;
+            for (int i = 0; i < sums.length; i++) {
+                labelledConfidenceSums[i / width] += sums[i];
+            }
+        }
+
+        double meanConfidence() {
+            return confidenceCount == 0 ? Double.NaN : confidenceSum / confidenceCount;
+        }
+
+        double auditFailureRatio() {
+            return predictions == 0 ? Double.NaN : (double) auditFailed / predictions;
+        }
+
+        double accuracy() {
+            long labelled = 0;
+            long correct = 0;
+            for (int b = 0; b < ECE_BINS; b++) {
+                labelled += labelledCounts[b];
+                correct += correctCounts[b];
+            }
+            return labelled == 0 ? Double.NaN : (double) correct / labelled;
+        }
+
+        /** ECE = sum over bins of |correct - confidence sum| / labelled count. */
+        double ece() {
+            long labelled = 0;
+            double gap = 0;
+            for (int b = 0; b < ECE_BINS; b++) {
+                labelled += labelledCounts[b];
+                gap += Math.abs(correctCounts[b] - labelledConfidenceSums[b]);
+            }
+            return labelled == 0 ? Double.NaN : gap / labelled;
+        }
+
+        private static void addBinned(long[] values, long[] target) {
+            int width = values.length / ECE_BINS;
+            for (int i = 0; i < values.length; i++) {
+                target[i / width] += values[i];
+            }
+        }
+
+        private static long[] longs(Array array) throws SQLException {
+            Object[] values = (Object[]) array.getArray();
+            long[] result = new long[values.length];
+            for (int i = 0; i < values.length; i++) {
+                result[i] = ((Number) values[i]).longValue();
+            }
+            return result;
+        }
+
+        private static double[] doubles(Array array) throws SQLException {
+            Object[] values = (Object[]) array.getArray();
+            double[] result = new double[values.length];
+            for (int i = 0; i < values.length; i++) {
+                result[i] = ((Number) values[i]).doubleValue();
+            }
+            return result;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.probity.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.probity.ingest.ApiExamples;
+import io.probity.support.TestData;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+@QuarkusTest
+class OpsEndpointsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DIGITS = "demo/digits/reference.ndjson";
+
+    private static void ingest(String ndjson) {
+        given().header("X-API-Key", TestData.API_KEY).contentType("application/x-ndjson")
+                .body(ndjson.getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/predictions").then().statusCode(200);
+    }
+
+    private static String scrape() {
+        return given().get("/q/metrics").then().statusCode(200).extract().asString();
+    }
+
+    /** Returns the value of the first sample whose line starts with the given name and labels. */
+    private static double sample(String metrics, String nameAndLabels) {
+        Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(nameAndLabels) + "[^ ]* ([^ ]+)$").matcher(metrics);
+        if (!matcher.find()) {
+            fail("no sample " + nameAndLabels + " in /q/metrics");
+        }
+        return Double.parseDouble(matcher.group(1));
+    }
+
+    @Test
+    void metricsAfterIngest() throws InterruptedException {
+        String model = TestData.uniqueModel("metrics");
+        List<String> lines = TestData.lines(DIGITS);
+        ingest(TestData.withModel(lines, "digits-logreg", model));
+        // One rejected record (logits of the wrong length) and one audit failure (temperature).
+        ingest("{\"model\":\"" + model + "\",\"modelVersion\":\"2026.06\",\"predictionId\":\"bad-1\","
+                + "\"timestamp\":\"2026-06-01T00:00:00Z\",\"logits\":[1,2]}\n"
+                + "{\"model\":\"" + model + "-t\",\"predictionId\":\"t-1\",\"timestamp\":\"2026-06-18T10:01:00Z\","
+                + "\"classes\":[\"a\",\"b\",\"c\"],\"logits\":[0.1,3.4,5.7],"
+                + "\"probabilities\":[0.0441,0.2299,0.7260],\"predictedClass\":\"c\"}");
+
+        String metrics = "";
+        String versionLabels = "model=\"" + model + "\"";
+        for (int attempt = 0; attempt < 20 && !metrics.contains(versionLabels); attempt++) {
+            metrics = scrape();
+            Thread.sleep(300);
+        }
+        metrics = scrape();
+
+        assertTrue(sample(metrics, "probity_ingest_records_total{status=\"accepted\"") >= lines.size() + 1);
+        assertTrue(sample(metrics, "probity_ingest_records_total{status=\"rejected\"") >= 1);
+        assertTrue(sample(metrics, "probity_ingest_rejections_total{field=\"logits\"") >= 1);
+        assertTrue(sample(metrics, "probity_audit_failures_total{cause=\"temperature\"") >= 1);
+        assertTrue(sample(metrics, "probity_review_items{state=\"open\"") >= 1, "open review items");
+        assertTrue(sample(metrics, "probity_review_oldest_open_age_seconds") >= 0);
+
+        String labels = "{" + versionLabels + ",version=\"2026.06\"";
+        double predictions = sample(metrics, "probity_model_predictions_24h" + labels);
+        assertTrue(predictions > 0, "predictions in 24 h: " + predictions);
+        assertTrue(predictions <= lines.size(), "predictions in 24 h: " + predictions);
+        double confidence = sample(metrics, "probity_model_mean_confidence_24h" + labels);
+        assertTrue(confidence > 0.1, "mean confidence " + confidence);
+        assertTrue(confidence <= 1, "mean confidence " + confidence);
+        double ece = sample(metrics, "probity_model_ece_24h" + labels);
+        assertTrue(ece >= 0, "ECE " + ece);
+        assertTrue(ece < 1, "ECE " + ece);
+        double accuracy = sample(metrics, "probity_model_accuracy_24h" + labels);
+        assertTrue(accuracy > 0.5, "accuracy " + accuracy);
+        assertTrue(accuracy <= 1, "accuracy " + accuracy);
+    }
+
+    @Test
+    void healthReadyListsDatabase() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem(containsString("Database connections health check")));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void openApiListsEveryPath() {
+        JsonPath document = given().accept("application/json").get("/q/openapi?format=json")
+                .then().statusCode(200).extract().jsonPath();
+        java.util.Map<String, Object> paths = document.getMap("paths");
+        for (String path : List.of("/api/v1/predictions", "/api/v1/labels", "/api/v1/models",
+                "/api/v1/models/{model}/predictions/{predictionId}", "/api/v1/models/{model}/metrics",
+                "/api/v1/models/{model}/drift", "/api/v1/models/{model}/timeseries",
+                "/api/v1/models/{model}/temperature", "/api/v1/models/{model}/baseline",
+                "/api/v1/models/{model}/versions/{version}/audit-settings",
+                "/api/v1/models/{model}/review-rules", "/api/v1/models/{model}/review-rules/revisions",
+                "/api/v1/models/{model}/review-metrics", "/api/v1/review/items", "/api/v1/review/summary",
+                "/api/v1/review/claim", "/api/v1/review/items/{id}", "/api/v1/review/items/{id}/claim",
+                "/api/v1/review/items/{id}/resolve", "/api/v1/review/items/{id}/skip",
+                "/api/v1/review/items/{id}/escalate", "/api/v1/review/items/{id}/release",
+                "/api/v1/review/items/{id}/undo", "/api/v1/review/items/{id}/history",
+                "/api/v1/admin/users", "/api/v1/admin/users/{name}", "/api/v1/admin/api-keys",
+                "/api/v1/admin/api-keys/{id}", "/api/v1/admin/security-events")) {
+            assertTrue(paths.containsKey(path), "OpenAPI paths lack " + path + ": " + paths.keySet());
+        }
+        String post = "paths.'/api/v1/predictions'.post.";
+        String requestExample = document.getString(post + "requestBody.content.'application/x-ndjson'.examples");
+        assertNotNull(requestExample, "NDJSON request example");
+        assertTrue(requestExample.contains("tx-1001"), "NDJSON request example: " + requestExample);
+        String responseExample = document.getString(post + "responses.'200'.content.'application/json'.examples");
+        assertNotNull(responseExample, "response example");
+        assertTrue(responseExample.contains("temperature"), "response example: " + responseExample);
+    }
+
+    @Test
+    void openApiExamplesMatchRealResponses() throws Exception {
+        String model = TestData.uniqueModel("example");
+        String body = ApiExamples.PREDICTIONS_NDJSON.replace("fraud-screen", model);
+        String actual = given().header("X-API-Key", TestData.API_KEY).contentType("application/x-ndjson")
+                .body(body.getBytes(StandardCharsets.UTF_8)).post("/api/v1/predictions")
+                .then().statusCode(200).extract().asString();
+        String labels = given().header("X-API-Key", TestData.API_KEY).contentType("application/json")
+                .body(ApiExamples.LABELS_JSON.replace("fraud-screen", model)).post("/api/v1/labels")
+                .then().statusCode(200).extract().asString();
+        assertEquals(JSON.readTree(ApiExamples.PREDICTIONS_RESPONSE), JSON.readTree(actual));
+        assertEquals(JSON.readTree(ApiExamples.LABELS_RESPONSE), JSON.readTree(labels));
+    }
+
+    @Test
+    void swaggerUiServes() {
+        given().redirects().follow(true).get("/q/swagger-ui/").then().statusCode(200)
+                .body(containsString("swagger"));
+        String index = given().get("/q/swagger-ui/index.html").then().extract().asString();
+        assertEquals(true, index.toLowerCase().contains("swagger-ui"), "Swagger UI page");
+    }
+}
