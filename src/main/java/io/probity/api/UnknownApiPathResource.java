@@ -12,7 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 
 /**
- * Answers 404 JSON for any {@code /api} path that no resource serves. Without it the request would
+ * Returns 404 JSON for any {@code /api} path that no resource serves. Without it the request would
  * fall through to the Vaadin servlet, which is mapped at {@code /*}, and a client with a typo in its
  * URL would get 200 and an HTML page. Anonymous callers still get 401 from the auth filter first.
  */

@@ -26,7 +26,7 @@ import java.util.Set;
 
 /**
  * Stores validated predictions with one binary {@code COPY} per request, in one transaction
- * that is committed before the caller answers the client.
+ * that is committed before the caller responds to the client.
  *
  * <p>Rows whose {@code (model, prediction_id)} already exists are skipped and reported as
  * duplicates. When a concurrent request commits the same id between the duplicate check and the
