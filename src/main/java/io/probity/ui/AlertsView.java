@@ -30,7 +30,6 @@ import io.probity.analytics.ModelScope;
 import io.probity.api.ApiException;
 import io.probity.api.FieldError;
 import io.probity.model.ModelQueryService;
-import io.probity.model.ModelSummary;
 import io.probity.security.CurrentUser;
 import io.probity.security.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -116,8 +115,7 @@ public class AlertsView extends VerticalLayout implements BeforeEnterObserver {
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         CurrentUser user = CurrentUser.get().orElse(null);
-        model.setItems(models.listModels().stream().map(ModelSummary::model)
-                .filter(name -> user != null && user.mayAccessModel(name)).toList());
+        model.setItems(ModelChoices.visibleModels(models));
         Map<String, List<String>> query = event.getLocation().getQueryParameters().getParameters();
         String requestedModel = first(query, "model");
         model.setValue(user != null && requestedModel != null && user.mayAccessModel(requestedModel)
@@ -132,9 +130,7 @@ public class AlertsView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void updateVersions() {
-        List<String> versions = model.getOptionalValue().flatMap(models::findModel)
-                .map(summary -> summary.versions().stream().map(ModelSummary.VersionSummary::version).toList())
-                .orElse(List.of());
+        List<String> versions = ModelChoices.versions(models, model.getValue());
         version.setItems(versions);
         version.setValue(versions.isEmpty() ? null : versions.get(versions.size() - 1));
     }
@@ -147,8 +143,7 @@ public class AlertsView extends VerticalLayout implements BeforeEnterObserver {
         UrlState.replace(this, "alerts", url);
         transitions.setItems(List.of());
         deliveries.setItems(List.of());
-        boolean allowed = model.getValue() != null
-                && CurrentUser.get().map(user -> user.mayAccessModel(model.getValue())).orElse(false);
+        boolean allowed = ModelChoices.isVisible(model.getValue());
         if (!allowed || version.getValue() == null) {
             alertGrid.setItems(List.of());
             editor.clear();

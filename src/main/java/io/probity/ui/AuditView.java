@@ -19,7 +19,6 @@ import io.probity.audit.AuditQueryService;
 import io.probity.audit.AuditSettingsService;
 import io.probity.audit.VersionCauseCount;
 import io.probity.model.ModelQueryService;
-import io.probity.model.ModelSummary;
 import io.probity.security.CurrentUser;
 import io.probity.security.Role;
 import io.probity.ui.components.ChartOptions;
@@ -89,8 +88,7 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void configureFilters() {
-        model.setItems(models.listModels().stream().map(ModelSummary::model)
-                .filter(name -> CurrentUser.get().map(user -> user.mayAccessModel(name)).orElse(false)).toList());
+        model.setItems(ModelChoices.visibleModels(models));
         model.setPlaceholder("All models");
         version.setPlaceholder("All versions");
         cause.setItems(AuditCauses.ALL);
@@ -142,9 +140,7 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void updateVersions() {
-        List<String> versions = model.getValue() == null ? List.of() : models.findModel(model.getValue())
-                .map(m -> m.versions().stream().map(ModelSummary.VersionSummary::version).toList())
-                .orElse(List.of());
+        List<String> versions = ModelChoices.versions(models, model.getValue());
         version.setItems(versions);
         version.setEnabled(model.getValue() != null);
     }
@@ -177,7 +173,7 @@ public class AuditView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void openDetail(AuditFinding finding) {
-        if (!CurrentUser.get().map(user -> user.mayAccessModel(finding.model())).orElse(false)) {
+        if (!ModelChoices.isVisible(finding.model())) {
             return;
         }
         models.findPrediction(finding.model(), finding.predictionId())

@@ -23,7 +23,6 @@ import com.vaadin.flow.router.Route;
 import io.probity.api.ApiException;
 import io.probity.api.FieldError;
 import io.probity.model.ModelQueryService;
-import io.probity.model.ModelSummary;
 import io.probity.review.ReviewActors;
 import io.probity.review.ReviewRuleService;
 import io.probity.review.ReviewRuleSet;
@@ -104,9 +103,10 @@ public class ReviewRulesView extends VerticalLayout implements BeforeEnterObserv
 
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
-        model.setItems(models.listModels().stream().map(ModelSummary::model).toList());
+        model.setItems(ModelChoices.visibleModels(models));
         Map<String, List<String>> query = event.getLocation().getQueryParameters().getParameters();
-        model.setValue(first(query, "model"));
+        String requestedModel = first(query, "model");
+        model.setValue(ModelChoices.isVisible(requestedModel) ? requestedModel : null);
         updateVersions();
         String requested = first(query, "version");
         if (requested != null) {
@@ -116,9 +116,7 @@ public class ReviewRulesView extends VerticalLayout implements BeforeEnterObserv
     }
 
     private void updateVersions() {
-        List<String> versions = model.getOptionalValue().flatMap(models::findModel)
-                .map(summary -> summary.versions().stream().map(ModelSummary.VersionSummary::version).toList())
-                .orElse(List.of());
+        List<String> versions = ModelChoices.versions(models, model.getValue());
         version.setItems(versions);
         version.setValue(versions.isEmpty() ? null : versions.get(versions.size() - 1));
     }
@@ -129,7 +127,7 @@ public class ReviewRulesView extends VerticalLayout implements BeforeEnterObserv
         url.put("model", model.getOptionalValue());
         url.put("version", version.getOptionalValue());
         UrlState.replace(this, "review/rules", url);
-        if (model.getValue() == null || version.getValue() == null) {
+        if (!ModelChoices.isVisible(model.getValue()) || version.getValue() == null) {
             status.setText("Choose a model and version.");
             editor.clear();
             revisions.setItems(List.of());
@@ -146,7 +144,7 @@ public class ReviewRulesView extends VerticalLayout implements BeforeEnterObserv
 
     private void save() {
         errors.setText("");
-        if (model.getValue() == null || version.getValue() == null) {
+        if (!ModelChoices.isVisible(model.getValue()) || version.getValue() == null) {
             errors.setText("Choose a model and version first.");
             return;
         }

@@ -25,7 +25,6 @@ import com.vaadin.flow.server.streams.DownloadHandler;
 import com.vaadin.flow.server.streams.DownloadResponse;
 import io.probity.api.ApiException;
 import io.probity.model.ModelQueryService;
-import io.probity.model.ModelSummary;
 import io.probity.review.HistoryCsv;
 import io.probity.review.QueueSummary;
 import io.probity.review.ReviewCalibration;
@@ -120,8 +119,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         Map<String, List<String>> query = event.getLocation().getQueryParameters().getParameters();
-        model.setItems(models.listModels().stream().map(ModelSummary::model)
-                .filter(name -> CurrentUser.get().map(user -> user.mayAccessModel(name)).orElse(false)).toList());
+        model.setItems(ModelChoices.visibleModels(models));
         model.setValue(first(query, "model"));
         updateVersions();
         version.setValue(first(query, "version"));
@@ -161,9 +159,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
     }
 
     private void updateVersions() {
-        List<String> versions = model.getOptionalValue().flatMap(models::findModel)
-                .map(summary -> summary.versions().stream().map(ModelSummary.VersionSummary::version).toList())
-                .orElse(List.of());
+        List<String> versions = ModelChoices.versions(models, model.getValue());
         version.setItems(versions);
     }
 
@@ -193,7 +189,7 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
                 summary.oldestOpenCreatedAt() == null ? "–" : ReviewWorkView.age(summary.oldestOpenCreatedAt())));
         // TODO: the model limit is applied after the query, so a limited user may see fewer than PAGE items.
         grid.setItems(queries.list(filter, PAGE).stream()
-                .filter(item -> CurrentUser.get().map(user -> user.mayAccessModel(item.model())).orElse(false))
+                .filter(item -> ModelChoices.isVisible(item.model()))
                 .toList());
         throughput.setItems(queries.throughput());
         refreshCalibration();
