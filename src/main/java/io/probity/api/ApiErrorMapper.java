@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Maps every exception that leaves a REST resource to an {@link ApiError} JSON body, so that all
- * errors of the API share one shape. Unexpected exceptions are logged and answered with a
+ * errors of the API share one shape. Unexpected exceptions are logged and returned as a
  * generic 500 that leaks no internals.
  */
 @Provider

@@ -2,6 +2,6 @@ package io.probity.ingest;
 
 import java.util.List;
 
-/** Answer to an ingestion request: counts and one result per record, in input order. */
+/** Response to an ingestion request: counts and one result per record, in input order. */
 public record IngestResponse(int accepted, int duplicates, int rejected, List<RecordResult> results) {
 }

@@ -21,8 +21,8 @@ import java.util.Map;
 
 /**
  * Stores ground-truth labels for predictions that are already stored, from the labels API and
- * from the review queue. Setting the label a prediction already has is answered as a duplicate;
- * a different label replaces the old one (a correction). All updates of a request commit
+ * from the review queue. Setting the label a prediction already has is reported as a duplicate.
+ * A different label replaces the old one (a correction). All updates of a request commit
  * together.
  */
 @ApplicationScoped

@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public record ReviewActor(String name, Set<String> roles) {
 
-    /** Returns whether the actor holds {@code role} or a role above it. */
+    /** Returns whether the actor has {@code role} or a role above it. */
     public boolean hasRole(String role) {
         return Role.includes(roles, role);
     }

@@ -30,7 +30,7 @@ public class AdminApiKeyResource {
         return keys.list();
     }
 
-    /** Creates a key; the answer carries {@code id} and {@code secret}, which is never shown again. */
+    /** Creates a key. The response carries {@code id} and {@code secret}, which is never shown again. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(ApiKeyRequest request) {

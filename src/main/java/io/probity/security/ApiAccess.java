@@ -14,7 +14,7 @@ import java.lang.annotation.Target;
 @Target({ElementType.TYPE, ElementType.METHOD})
 public @interface ApiAccess {
 
-    /** Least user role that may call; see {@link Role}. */
+    /** Minimum user role that may call; see {@link Role}. */
     String role();
 
     /** API key scopes that may call; empty when no created key may. */

@@ -23,7 +23,7 @@ import java.util.Optional;
  * or invalid credentials get 401. The resource method's {@link ApiAccess} then decides: a user
  * needs the declared role or one above it, a key one of the declared scopes; otherwise 403. A
  * method without {@link ApiAccess} is denied to everyone. A request naming a model, in the path
- * or in a {@code model} query parameter, that the caller may not see gets 404, the same answer as
+ * or in a {@code model} query parameter, that the caller may not see gets 404, the same response as
  * for a model that does not exist. Credentials are never logged.
  */
 public class ApiAuthFilter {

@@ -6,7 +6,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * An API key as listed by the admin API and screen. {@code secret} is present only in the answer
+ * An API key as listed by the admin API and screen. {@code secret} is present only in the response
  * to the request that created the key; afterwards only {@code secretPrefix} identifies it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

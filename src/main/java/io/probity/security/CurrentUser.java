@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public record CurrentUser(String name, Set<String> roles, Set<String> models) {
 
-    /** Returns whether the user holds {@code role} or a role above it. */
+    /** Returns whether the user has {@code role} or a role above it. */
     public boolean hasRole(String role) {
         return Role.includes(roles, role);
     }

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Slows down and then locks a user name or a client address after repeated failed logins.
  *
  * <p>Failures are counted per lower-cased user name and per client address within a sliding
- * window of {@code probity.security.lock-minutes}. From the third failure each answer is delayed
+ * window of {@code probity.security.lock-minutes}. From the third failure each response is delayed
  * by {@code probity.security.failure-delay} times (failures − 2), at most five times that delay.
  * At {@code probity.security.lock-after} failures of a name, or
  * {@code probity.security.address-lock-after} failures from an address (higher, because many
@@ -64,7 +64,7 @@ public class LoginThrottle {
     }
 
     /**
-     * Counts a failed login and returns the delay to apply before answering; a lock starts
+     * Counts a failed login and returns the delay to apply before responding. A lock starts
      * when the count reaches the limit.
      *
      * @return the delay, and whether this failure started a lock

@@ -3,7 +3,7 @@ package io.probity.security;
 import java.util.Set;
 
 /**
- * Who makes an API call: a user (HTTP Basic), an API key created by an admin, or a bootstrap key
+ * The caller of an API request: a user (HTTP Basic), an API key created by an admin, or a bootstrap key
  * from {@code PROBITY_API_KEYS}, which has every scope and every role.
  *
  * @param roles  roles of a user; empty for keys
@@ -23,7 +23,7 @@ public record Principal(String name, Kind kind, Set<String> roles, Set<String> s
     /** The principal of internal callers such as the demo replay: every model, every right. */
     public static final Principal SYSTEM = new Principal("system", Kind.BOOTSTRAP_KEY, Set.of(), SCOPES, null);
 
-    /** Returns whether a user holds {@code role} or one above it; bootstrap keys hold every role. */
+    /** Returns whether a user has {@code role} or one above it. Bootstrap keys have every role. */
     public boolean hasRole(String role) {
         return kind == Kind.BOOTSTRAP_KEY || (kind == Kind.USER && Role.includes(roles, role));
     }

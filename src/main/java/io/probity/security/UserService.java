@@ -65,8 +65,8 @@ public class UserService {
      * security log.
      *
      * @param address     the client address, for throttling and the log
-     * @param interactive true for a UI login, whose success is logged; false for HTTP Basic on an API
-     *                    call, where only failures are logged so that every call does not add an event
+     * @param interactive true for a UI login, whose success is logged. False for HTTP Basic on an API
+     *                    call, where only failures are logged, so every call does not add an event
      * @return the user, or empty when the login failed or the name or address is locked
      */
     @Transactional

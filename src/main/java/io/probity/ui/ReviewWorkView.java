@@ -124,7 +124,7 @@ public class ReviewWorkView extends VerticalLayout implements BeforeEnterObserve
         version = first(query, "version");
         CurrentUser user = CurrentUser.get().orElseThrow();
         if (user.models() != null && (model == null || !user.mayAccessModel(model))) {
-            // TODO: claiming across several allowed models needs a model list in the claim query;
+            // TODO: claiming across several allowed models needs a model list in the claim query, so
             // until then a model-limited reviewer works one of their models at a time.
             if (model != null || user.models().isEmpty()) {
                 event.rerouteToError(com.vaadin.flow.router.NotFoundException.class);

@@ -264,14 +264,16 @@ class SecurityApiTest {
     @Test
     void sessionCookieIsHardened() {
         String plain = given().get("/login").then().extract().header("Set-Cookie");
-        assertTrue(plain != null && plain.startsWith("JSESSIONID="), "no session cookie: " + plain);
+        assertTrue(plain != null, "no session cookie");
+        assertTrue(plain.startsWith("JSESSIONID="), "not the session cookie: " + plain);
         assertTrue(plain.contains("HttpOnly"), plain);
         assertTrue(plain.contains("SameSite=Strict"), plain);
         assertFalse(plain.contains("Secure"), "Secure without TLS: " + plain);
 
         String behindTls = given().header("X-Forwarded-Proto", "https").get("/login").then().extract()
                 .header("Set-Cookie");
-        assertTrue(behindTls != null && behindTls.contains("; Secure"), "cookie without Secure behind TLS: " + behindTls);
+        assertTrue(behindTls != null, "no session cookie behind TLS");
+        assertTrue(behindTls.contains("; Secure"), "cookie without Secure behind TLS: " + behindTls);
     }
 
     @Test

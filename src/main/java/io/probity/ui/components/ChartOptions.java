@@ -23,7 +23,7 @@ public final class ChartOptions {
     private ChartOptions() {
     }
 
-    /** A bar chart of top-label confidence counts over equal-width bins on [0, 1]. */
+    /** Builds a bar chart of top-label confidence counts over equal-width bins on [0, 1]. */
     public static ObjectNode confidenceHistogram(long[] counts) {
         ObjectNode option = base("Top-label confidence", "Confidence", "Predictions");
         ArrayNode categories = option.withObject("xAxis").putArray("data");
@@ -40,8 +40,8 @@ public final class ChartOptions {
     }
 
     /**
-     * A reliability diagram: accuracy per confidence bin as bars, mean confidence per bin as a
-     * line, and the diagonal of perfect calibration. The tooltip shows each bin's count.
+     * Builds a reliability diagram: accuracy per confidence bin as bars, mean confidence per bin as
+     * a line, and the diagonal of perfect calibration. The tooltip shows each bin's count.
      */
     public static ObjectNode reliabilityDiagram(List<ModelMetrics.Bin> bins) {
         ObjectNode option = base("Reliability diagram", "Confidence bin", "Accuracy");
@@ -108,7 +108,7 @@ public final class ChartOptions {
     }
 
     /**
-     * A stacked bar chart of the share of predictions per time bucket that carried each audit cause.
+     * Builds a stacked bar chart of the share of predictions per time bucket that carried each audit cause.
      * A prediction with several causes adds to several stacks, so a stack can exceed the failure rate.
      */
     public static ObjectNode causeRates(io.probity.audit.CauseTimeline timeline) {
