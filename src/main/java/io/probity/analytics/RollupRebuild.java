@@ -1,6 +1,7 @@
 package io.probity.analytics;
 
 import io.agroal.api.AgroalDataSource;
+import io.probity.retention.PredictionPartitions;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -11,6 +12,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +54,8 @@ public class RollupRebuild {
     }
 
     /**
-     * Replaces the rollups of one model version with sums over all of its stored predictions.
+     * Replaces the rollups of one model version with sums over all of its stored predictions. Rollup
+     * hours before the oldest partition of {@code prediction} are kept: retention dropped their rows.
      *
      * <p>The transaction locks {@code analytics_rollup} against writes (SHARE ROW EXCLUSIVE) before it
      * reads, so an ingestion or label transaction either committed before the rebuild read its rows
@@ -67,9 +71,14 @@ public class RollupRebuild {
                 try (PreparedStatement lock = connection.prepareStatement(
                         "LOCK TABLE analytics_rollup IN SHARE ROW EXCLUSIVE MODE");
                      PreparedStatement delete = connection.prepareStatement(
-                             "DELETE FROM analytics_rollup WHERE model_version_id = ?")) {
+                             "DELETE FROM analytics_rollup WHERE model_version_id = ? "
+                                     + "AND hour >= coalesce(?::timestamptz, '-infinity')")) {
                     lock.execute();
+                    // Hours before the oldest partition were dropped by retention: their rollups
+                    // are all that is left of them, so they are kept.
+                    Instant retainedFrom = PredictionPartitions.oldestPartitionStart(connection);
                     delete.setLong(1, modelVersionId);
+                    delete.setTimestamp(2, retainedFrom == null ? null : Timestamp.from(retainedFrom));
                     delete.executeUpdate();
                 }
                 Map<RollupKey, RollupSums> sums = new TreeMap<>();

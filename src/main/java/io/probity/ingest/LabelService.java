@@ -171,8 +171,9 @@ public class LabelService {
         Map<String, StoredPrediction> stored = new HashMap<>();
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT p.id, p.prediction_id, p.label, p.logits, p.probabilities, p.temperature, v.classes, v.version "
-                        + "FROM prediction p JOIN model_version v ON v.id = p.model_version_id "
-                        + "WHERE p.model = ? AND p.prediction_id = ANY (?) FOR UPDATE OF p")) {
+                        + "FROM prediction_key k JOIN prediction p ON p.id = k.prediction_pk AND p.event_time = k.event_time "
+                        + "JOIN model_version v ON v.id = p.model_version_id "
+                        + "WHERE k.model = ? AND k.prediction_id = ANY (?) FOR UPDATE OF p")) {
             query.setString(1, model);
             query.setArray(2, connection.createArrayOf("text", ids));
             try (ResultSet rs = query.executeQuery()) {

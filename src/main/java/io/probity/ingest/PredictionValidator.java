@@ -4,6 +4,7 @@ import io.probity.audit.AuditResult;
 import io.probity.audit.SoftmaxAuditor;
 import io.probity.model.ModelRegistry;
 import io.probity.model.ModelVersionInfo;
+import io.probity.retention.PredictionPartitions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -29,6 +30,10 @@ class PredictionValidator {
 
     @Inject
     ModelRegistry registry;
+
+    /** Null in the load test's raw COPY baseline, which builds a validator without CDI. */
+    @Inject
+    PredictionPartitions partitions;
 
     /** Returns the row to store, or null after adding the reasons to {@code record.errors}. */
     PredictionRow validate(IncomingPrediction record) {
@@ -61,6 +66,7 @@ class PredictionValidator {
                 record.predictedClassIndex, info);
         int label = classIndex(record, "label", record.labelName, record.labelIndex, info);
         Instant eventTime = parseTimestamp(record);
+        checkRetention(record, eventTime);
         double temperature = record.temperature == null ? 1.0 : record.temperature;
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             record.error("temperature", "is " + temperature + "; send a finite number above 0, or leave it "
@@ -176,6 +182,16 @@ class PredictionValidator {
             record.error("timestamp", "\"" + record.timestamp + "\" is not an ISO-8601 date-time with an offset; "
                     + "send for example 2026-06-01T00:00:00Z");
             return null;
+        }
+    }
+
+    /** Rejects an event time that the retention setting would drop at once. */
+    private void checkRetention(IncomingPrediction record, Instant eventTime) {
+        Instant cutoff = partitions == null || eventTime == null ? null : partitions.retentionCutoff(Instant.now());
+        if (cutoff != null && eventTime.isBefore(cutoff)) {
+            record.error("timestamp", "\"" + record.timestamp + "\" is older than the retention period "
+                    + partitions.retention().orElseThrow() + ", which keeps predictions from " + cutoff
+                    + " on; send predictions from that period, or raise probity.retention");
         }
     }
 

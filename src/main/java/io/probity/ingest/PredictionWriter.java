@@ -3,6 +3,7 @@ package io.probity.ingest;
 import io.agroal.api.AgroalDataSource;
 import io.probity.analytics.RollupStore;
 import io.probity.audit.Verdict;
+import io.probity.retention.PredictionPartitions;
 import io.probity.review.ReviewRouter;
 import io.probity.review.RoutingCandidate;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,9 +18,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,17 +32,26 @@ import java.util.Set;
  * Stores validated predictions with one binary {@code COPY} per request, in one transaction
  * that is committed before the caller responds to the client.
  *
- * <p>Rows whose {@code (model, prediction_id)} already exists are skipped and reported as
- * duplicates. When a concurrent request commits the same id between the duplicate check and the
- * {@code COPY}, the unique constraint aborts the transaction and the whole batch is retried, so
- * the retry finds that id as a duplicate; nothing is stored twice and nothing partial is kept.
+ * <p>The transaction first inserts the batch's {@code (model, prediction_id)} keys into
+ * {@code prediction_key} with {@code ON CONFLICT DO NOTHING}. The keys it inserted are the new
+ * predictions; the others are reported as duplicates. A concurrent request that sends the same key
+ * waits on that row until this transaction ends, then finds it (commit) or inserts it (rollback), so
+ * nothing is stored twice and nothing partial is kept. Keys are inserted in sorted order, so two
+ * batches lock shared keys in the same order.
+ *
+ * <p>The rollup upserts run last, just before the commit, because concurrent batches of live traffic
+ * share the current hour's rollup rows and wait for each other's row locks until commit.
  */
 @ApplicationScoped
 public class PredictionWriter {
 
     private static final Logger LOG = Logger.getLogger(PredictionWriter.class);
-    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String DEADLOCK = "40P01";
+    /** SQLSTATE of "no partition of relation found for row". */
+    private static final String NO_PARTITION = "23514";
     private static final int MAX_ATTEMPTS = 4;
+    /** The increment of {@code prediction_id_seq}: each value starts a block of this many ids. */
+    static final int ID_BLOCK = 1024;
 
     static final String COPY_SQL = "COPY prediction (id, model, model_version_id, prediction_id, event_time, logits, "
             + "probabilities, temperature, predicted_class, top_class, confidence, margin, entropy, sum_squares, "
@@ -52,6 +65,9 @@ public class PredictionWriter {
     @Inject
     ReviewRouter reviewRouter;
 
+    @Inject
+    PredictionPartitions partitions;
+
     /**
      * Stores the rows that are not yet stored and returns the ones skipped as duplicates.
      */
@@ -59,29 +75,50 @@ public class PredictionWriter {
         if (rows.isEmpty()) {
             return Set.of();
         }
+        List<Instant> eventTimes = new ArrayList<>(rows.size());
+        for (PredictionRow row : rows) {
+            eventTimes.add(row.eventTime());
+        }
         for (int attempt = 1; ; attempt++) {
+            partitions.ensureCovered(eventTimes);
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 try {
-                    Set<PredictionKey> duplicates = findExisting(connection, rows);
-                    List<PredictionRow> fresh = new ArrayList<>(rows.size());
-                    for (PredictionRow row : rows) {
-                        if (!duplicates.contains(new PredictionKey(row.model(), row.predictionId()))) {
-                            fresh.add(row);
+                    long[] ids = allocateIds(connection, rows.size());
+                    boolean[] fresh = reserveKeys(connection, rows, ids);
+                    Set<PredictionKey> duplicates = new HashSet<>();
+                    List<PredictionRow> freshRows = new ArrayList<>(rows.size());
+                    long[] freshIds = new long[rows.size()];
+                    for (int i = 0; i < rows.size(); i++) {
+                        PredictionRow row = rows.get(i);
+                        if (fresh[i]) {
+                            freshIds[freshRows.size()] = ids[i];
+                            freshRows.add(row);
+                        } else {
+                            duplicates.add(new PredictionKey(row.model(), row.predictionId()));
                         }
                     }
-                    if (!fresh.isEmpty()) {
-                        long[] ids = allocateIds(connection, fresh.size());
-                        copy(connection, fresh, ids);
-                        RollupStore.addPredictions(connection, rollupSamples(fresh));
-                        queueForReview(connection, fresh, ids);
+
+                    if (!freshRows.isEmpty()) {
+                        long[] storedIds = Arrays.copyOf(freshIds, freshRows.size());
+                        copy(connection, freshRows, storedIds);
+                        queueForReview(connection, freshRows, storedIds);
+                        RollupStore.addPredictions(connection, rollupSamples(freshRows));
                     }
                     connection.commit();
                     return duplicates;
                 } catch (SQLException e) {
                     connection.rollback();
-                    if (UNIQUE_VIOLATION.equals(e.getSQLState()) && attempt < MAX_ATTEMPTS) {
-                        LOG.debugf("Concurrent insert of the same prediction ids; retrying batch (attempt %d)", attempt);
+                    if (attempt < MAX_ATTEMPTS && NO_PARTITION.equals(e.getSQLState())) {
+                        // Another instance dropped a partition that the cache still listed.
+                        LOG.infof("No partition for a row of a batch of %d predictions; refreshing partitions and "
+                                + "retrying (attempt %d)", rows.size(), attempt);
+                        partitions.invalidate();
+                        continue;
+                    }
+                    if (attempt < MAX_ATTEMPTS && DEADLOCK.equals(e.getSQLState())) {
+                        LOG.infof("Deadlock while storing a batch of %d predictions; retrying (attempt %d)",
+                                rows.size(), attempt);
                         continue;
                     }
                     throw e;
@@ -92,37 +129,68 @@ public class PredictionWriter {
         }
     }
 
-    private static Set<PredictionKey> findExisting(Connection connection, List<PredictionRow> rows)
+    /**
+     * Inserts the keys of the rows into {@code prediction_key} and returns, per row, whether its key
+     * was new. Rows must have distinct keys.
+     */
+    private static boolean[] reserveKeys(Connection connection, List<PredictionRow> rows, long[] ids)
             throws SQLException {
-        Map<String, List<String>> idsByModel = new LinkedHashMap<>();
-        for (PredictionRow row : rows) {
-            idsByModel.computeIfAbsent(row.model(), m -> new ArrayList<>()).add(row.predictionId());
+        Integer[] order = new Integer[rows.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparing((Integer i) -> rows.get(i).model())
+                .thenComparing(i -> rows.get(i).predictionId()));
+
+        String[] models = new String[order.length];
+        String[] predictionIds = new String[order.length];
+        Long[] pks = new Long[order.length];
+        String[] times = new String[order.length];
+        Map<Long, Integer> rowByPk = new HashMap<>(order.length * 2);
+        for (int k = 0; k < order.length; k++) {
+            PredictionRow row = rows.get(order[k]);
+            models[k] = row.model();
+            predictionIds[k] = row.predictionId();
+            pks[k] = ids[order[k]];
+            // The COPY stores microseconds, truncated; the key must hold the same instant.
+            times[k] = row.eventTime().truncatedTo(ChronoUnit.MICROS).toString();
+            rowByPk.put(ids[order[k]], order[k]);
         }
 
-        Set<PredictionKey> existing = new HashSet<>();
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT prediction_id FROM prediction WHERE model = ? AND prediction_id = ANY (?)")) {
-            for (Map.Entry<String, List<String>> entry : idsByModel.entrySet()) {
-                query.setString(1, entry.getKey());
-                query.setArray(2, connection.createArrayOf("text", entry.getValue().toArray()));
-                try (ResultSet rs = query.executeQuery()) {
-                    while (rs.next()) {
-                        existing.add(new PredictionKey(entry.getKey(), rs.getString(1)));
-                    }
+        boolean[] fresh = new boolean[rows.size()];
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO prediction_key (model, prediction_id, "
+                + "prediction_pk, event_time) SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[]::timestamptz[]) "
+                + "ON CONFLICT (model, prediction_id) DO NOTHING RETURNING prediction_pk")) {
+            insert.setArray(1, connection.createArrayOf("text", models));
+            insert.setArray(2, connection.createArrayOf("text", predictionIds));
+            insert.setArray(3, connection.createArrayOf("bigint", pks));
+            insert.setArray(4, connection.createArrayOf("text", times));
+            try (ResultSet rs = insert.executeQuery()) {
+                while (rs.next()) {
+                    fresh[rowByPk.get(rs.getLong(1))] = true;
                 }
             }
         }
-        return existing;
+        return fresh;
     }
 
-    private static long[] allocateIds(Connection connection, int count) throws SQLException {
+    /** Takes one sequence value per {@link #ID_BLOCK} rows; each value starts a block of consecutive ids. */
+    static long[] allocateIds(Connection connection, int count) throws SQLException {
         long[] ids = new long[count];
+        int blocks = (count + ID_BLOCK - 1) / ID_BLOCK;
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT nextval('prediction_id_seq') FROM generate_series(1, ?)")) {
-            query.setInt(1, count);
+            query.setInt(1, blocks);
             try (ResultSet rs = query.executeQuery()) {
-                for (int i = 0; i < count && rs.next(); i++) {
-                    ids[i] = rs.getLong(1);
+                int filled = 0;
+                while (rs.next() && filled < count) {
+                    long first = rs.getLong(1);
+                    for (int j = 0; j < ID_BLOCK && filled < count; j++) {
+                        ids[filled++] = first + j;
+                    }
+                }
+                if (filled != count) {
+                    throw new IllegalStateException("prediction_id_seq gave " + filled + " ids, expected " + count);
                 }
             }
         }
@@ -181,7 +249,7 @@ public class PredictionWriter {
         List<RollupStore.PredictionSample> samples = new ArrayList<>(rows.size());
         for (PredictionRow row : rows) {
             // The row stores microseconds, so the hour bucket is taken from the same truncated instant.
-            Instant eventTime = row.eventTime().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            Instant eventTime = row.eventTime().truncatedTo(ChronoUnit.MICROS);
             samples.add(new RollupStore.PredictionSample(row.modelVersionId(), eventTime, row.topClass(),
                     row.audit().verdict() == Verdict.FAIL, row.confidence(), row.margin(), row.normalisedEntropy(),
                     row.sumSquares(), row.label(), row.labelProbability()));

@@ -73,8 +73,8 @@ public class ModelQueryService {
         String sql = "SELECT v.version, p.prediction_id, p.event_time, v.classes, p.logits, p.probabilities, "
                 + "p.temperature, p.predicted_class, p.top_class, p.confidence, p.margin, p.entropy, p.label, "
                 + "p.label_source, p.attributes::text, p.verdict, p.ingested_at "
-                + "FROM prediction p JOIN model_version v ON v.id = p.model_version_id "
-                + "WHERE p.model = ? AND p.prediction_id = ?";
+                + "FROM prediction_key k JOIN prediction p ON p.id = k.prediction_pk AND p.event_time = k.event_time "
+                + "JOIN model_version v ON v.id = p.model_version_id WHERE k.model = ? AND k.prediction_id = ?";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(sql)) {
             query.setString(1, model);

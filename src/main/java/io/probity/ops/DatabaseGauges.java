@@ -45,7 +45,7 @@ public class DatabaseGauges {
     private static final Logger LOG = Logger.getLogger(DatabaseGauges.class);
 
     /** Review item states as stored in {@code review_item.state}. */
-    static final List<String> REVIEW_STATES = List.of("open", "claimed", "resolved", "skipped", "escalated");
+    static final List<String> REVIEW_STATES = List.of("open", "claimed", "resolved", "skipped", "escalated", "expired");
     /** Reliability bins of the exported ECE, as in the metrics API default. */
     static final int ECE_BINS = 15;
 

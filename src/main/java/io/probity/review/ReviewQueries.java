@@ -27,7 +27,7 @@ import java.util.Optional;
 public class ReviewQueries {
 
     /** Every item state, in the order the UI shows them. */
-    public static final List<String> STATES = List.of("open", "claimed", "resolved", "skipped", "escalated");
+    public static final List<String> STATES = List.of("open", "claimed", "resolved", "skipped", "escalated", "expired");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -32,7 +32,8 @@ import java.util.Optional;
 public final class RawCopyBaseline {
 
     /** Encoded batches and what the validator made of their records. */
-    public record PreparedBatches(List<byte[]> copyData, int rows, int passed, int queuedForReview) {
+    public record PreparedBatches(List<byte[]> copyData, List<byte[]> keyData, int rows, int passed,
+                                  int queuedForReview) {
     }
 
     private RawCopyBaseline() {
@@ -71,6 +72,7 @@ public final class RawCopyBaseline {
         validator.registry = new FixedRegistry(version);
 
         List<byte[]> copyData = new ArrayList<>(bodies.size());
+        List<byte[]> keyData = new ArrayList<>(bodies.size());
         int rowCount = 0;
         int passed = 0;
         int queued = 0;
@@ -94,38 +96,42 @@ public final class RawCopyBaseline {
                 }
             }
 
-            long[] ids = allocateIds(connection, rows.size());
+            long[] ids = PredictionWriter.allocateIds(connection, rows.size());
             InputStream data = PredictionWriter.encode(rows, ids, Instant.now()).finish();
             copyData.add(data.readAllBytes());
+            keyData.add(encodeKeys(rows, ids).finish().readAllBytes());
             rowCount += rows.size();
         }
-        return new PreparedBatches(copyData, rowCount, passed, queued);
+        return new PreparedBatches(copyData, keyData, rowCount, passed, queued);
     }
 
-    /** Writes one encoded batch with {@link PredictionWriter#COPY_SQL} and commits it. */
-    public static void copy(Connection connection, byte[] copyData) throws SQLException, IOException {
+    /**
+     * Writes one encoded batch: its idempotency keys with {@link #KEY_COPY_SQL}, its rows with
+     * {@link PredictionWriter#COPY_SQL}, then commits. These are the two tables that every stored
+     * prediction needs.
+     */
+    public static void copy(Connection connection, byte[] keyData, byte[] copyData) throws SQLException, IOException {
         connection.setAutoCommit(false);
+        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(KEY_COPY_SQL, new ByteArrayInputStream(keyData));
         connection.unwrap(PGConnection.class).getCopyAPI().copyIn(PredictionWriter.COPY_SQL,
                 new ByteArrayInputStream(copyData));
         connection.commit();
     }
 
-    private static long[] allocateIds(Connection connection, int count) throws SQLException {
-        long[] ids = new long[count];
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT nextval('prediction_id_seq') FROM generate_series(1, ?)")) {
-            query.setInt(1, count);
-            try (ResultSet rs = query.executeQuery()) {
-                int i = 0;
-                while (rs.next()) {
-                    ids[i++] = rs.getLong(1);
-                }
-                if (i != count) {
-                    throw new IllegalStateException("prediction_id_seq returned " + i + " ids, expected " + count);
-                }
-            }
+    static final String KEY_COPY_SQL = "COPY prediction_key (model, prediction_id, prediction_pk, event_time) "
+            + "FROM STDIN (FORMAT binary)";
+
+    private static BinaryCopyEncoder encodeKeys(List<PredictionRow> rows, long[] ids) {
+        BinaryCopyEncoder encoder = new BinaryCopyEncoder(rows.size() * 96);
+        for (int i = 0; i < rows.size(); i++) {
+            PredictionRow row = rows.get(i);
+            encoder.startRow(4);
+            encoder.writeText(row.model());
+            encoder.writeText(row.predictionId());
+            encoder.writeBigint(ids[i]);
+            encoder.writeTimestamp(row.eventTime());
         }
-        return ids;
+        return encoder;
     }
 
     /** A registry that knows one model version and never touches the database. */

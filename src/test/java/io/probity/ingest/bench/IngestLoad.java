@@ -143,7 +143,7 @@ public final class IngestLoad {
         postBatches(warmupBodies.subList(0, 1), 1);
         postBatches(warmupBodies.subList(1, warmupBodies.size()), options.clients);
         copyBatches(copyConnections, RawCopyBaseline.prepare(admin, copyVersion,
-                SyntheticPredictions.ndjsonBatches(warmup, COPY_MODEL, options.batch, options.numberFormat, false)).copyData());
+                SyntheticPredictions.ndjsonBatches(warmup, COPY_MODEL, options.batch, options.numberFormat, false)));
 
         double[] ingestRates = new double[options.repetitions];
         double[] copyRates = new double[options.repetitions];
@@ -164,7 +164,7 @@ public final class IngestLoad {
 
             checkpoint(admin);
             before = cpuTimes();
-            long copyNanos = copyBatches(copyConnections, prepared.copyData());
+            long copyNanos = copyBatches(copyConnections, prepared);
             copyCpu[rep] = cpuTimes().since(before);
 
             ingestRates[rep] = options.records / (ingestNanos / 1e9);
@@ -239,9 +239,10 @@ public final class IngestLoad {
     }
 
     /** Copies the batches from one thread per connection and returns the elapsed time in nanoseconds. */
-    private long copyBatches(List<Connection> connections, List<byte[]> copyData) throws Exception {
-        return runConcurrently(connections.size(), copyData.size(),
-                (worker, index) -> RawCopyBaseline.copy(connections.get(worker), copyData.get(index)));
+    private long copyBatches(List<Connection> connections, RawCopyBaseline.PreparedBatches batches) throws Exception {
+        return runConcurrently(connections.size(), batches.copyData().size(),
+                (worker, index) -> RawCopyBaseline.copy(connections.get(worker), batches.keyData().get(index),
+                        batches.copyData().get(index)));
     }
 
     @FunctionalInterface
