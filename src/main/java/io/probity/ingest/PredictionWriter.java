@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -135,36 +134,41 @@ public class PredictionWriter {
      */
     private static boolean[] reserveKeys(Connection connection, List<PredictionRow> rows, long[] ids)
             throws SQLException {
-        Integer[] order = new Integer[rows.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        int n = rows.size();
+        String[] sortKeys = new String[n];
+        for (int i = 0; i < n; i++) {
+            // '\u0000' cannot occur in a PostgreSQL text value, so it separates model and id unambiguously.
+            sortKeys[i] = rows.get(i).model() + '\u0000' + rows.get(i).predictionId() + '\u0000' + i;
         }
-        Arrays.sort(order, Comparator.comparing((Integer i) -> rows.get(i).model())
-                .thenComparing(i -> rows.get(i).predictionId()));
+        Arrays.sort(sortKeys);
 
-        String[] models = new String[order.length];
-        String[] predictionIds = new String[order.length];
-        Long[] pks = new Long[order.length];
-        String[] times = new String[order.length];
-        Map<Long, Integer> rowByPk = new HashMap<>(order.length * 2);
-        for (int k = 0; k < order.length; k++) {
-            PredictionRow row = rows.get(order[k]);
+        String[] models = new String[n];
+        String[] predictionIds = new String[n];
+        Long[] pks = new Long[n];
+        Long[] micros = new Long[n];
+        Map<Long, Integer> rowByPk = new HashMap<>(n * 2);
+        for (int k = 0; k < n; k++) {
+            int i = Integer.parseInt(sortKeys[k], sortKeys[k].lastIndexOf('\u0000') + 1, sortKeys[k].length(), 10);
+            PredictionRow row = rows.get(i);
             models[k] = row.model();
             predictionIds[k] = row.predictionId();
-            pks[k] = ids[order[k]];
-            // The COPY stores microseconds, truncated; the key must hold the same instant.
-            times[k] = row.eventTime().truncatedTo(ChronoUnit.MICROS).toString();
-            rowByPk.put(ids[order[k]], order[k]);
+            pks[k] = ids[i];
+            // The COPY stores the event time in whole microseconds, truncated, and the key must match it.
+            micros[k] = Math.addExact(Math.multiplyExact(row.eventTime().getEpochSecond(), 1_000_000L),
+                    row.eventTime().getNano() / 1_000);
+            rowByPk.put(ids[i], i);
         }
 
-        boolean[] fresh = new boolean[rows.size()];
+        boolean[] fresh = new boolean[n];
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO prediction_key (model, prediction_id, "
-                + "prediction_pk, event_time) SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[]::timestamptz[]) "
+                + "prediction_pk, event_time) SELECT m, p, k, "
+                + "timestamptz 'epoch' + (t / 1000000) * interval '1 second' + (t % 1000000) * interval '1 microsecond' "
+                + "FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS u (m, p, k, t) "
                 + "ON CONFLICT (model, prediction_id) DO NOTHING RETURNING prediction_pk")) {
             insert.setArray(1, connection.createArrayOf("text", models));
             insert.setArray(2, connection.createArrayOf("text", predictionIds));
             insert.setArray(3, connection.createArrayOf("bigint", pks));
-            insert.setArray(4, connection.createArrayOf("text", times));
+            insert.setArray(4, connection.createArrayOf("bigint", micros));
             try (ResultSet rs = insert.executeQuery()) {
                 while (rs.next()) {
                     fresh[rowByPk.get(rs.getLong(1))] = true;

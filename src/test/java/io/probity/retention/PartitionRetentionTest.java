@@ -102,6 +102,13 @@ class PartitionRetentionTest {
                 .then().statusCode(200)
                 .body("timestamp", equalTo("2011-03-15T10:00:00.123456Z"));
 
+        // Before 1970 the key's event time comes from a negative count of microseconds.
+        assertEquals(1, post(record(model, "old-2", "1969-07-20T20:17:40.000001Z", new double[] {2, 1, 0}, null))
+                .getInt("accepted"));
+        given().header("X-API-Key", TestData.API_KEY).get("/api/v1/models/" + model + "/predictions/old-2")
+                .then().statusCode(200)
+                .body("timestamp", equalTo("1969-07-20T20:17:40.000001Z"));
+
         given().header("X-API-Key", TestData.API_KEY).contentType("application/json")
                 .body("[{\"model\":\"" + model + "\",\"predictionId\":\"old-1\",\"label\":\"b\"}]")
                 .post("/api/v1/labels")
