@@ -36,6 +36,13 @@ class RejectionCounter {
     /** Bounds of the event times used as they are, because timestamptz cannot store every Instant. */
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:00:00Z");
+    /**
+     * The maximum characters of a stored model or version name, so that a key stays below the
+     * PostgreSQL B-tree limit of about 2,700 bytes per index entry.
+     */
+    static final int MAX_NAME_CHARS = 200;
+    /** The maximum characters of a stored sample error; a bad value can make a message very long. */
+    static final int MAX_ERROR_CHARS = 1000;
 
     /**
      * Rows are inserted in key order, so concurrent requests lock the rows they share in the same
@@ -73,11 +80,11 @@ class RejectionCounter {
                 continue;
             }
             FieldError first = record.errors.get(0);
-            Key key = new Key(orEmpty(record.model), orEmpty(record.modelVersion),
+            Key key = new Key(clip(record.model, MAX_NAME_CHARS), clip(record.modelVersion, MAX_NAME_CHARS),
                     hourOf(record.timestamp, receivedAt), IngestMetrics.baseField(first.field()));
             Count count = counts.computeIfAbsent(key, k -> new Count());
             count.rejected++;
-            count.sampleError = first.field() + " " + first.message();
+            count.sampleError = clip(first.field() + " " + first.message(), MAX_ERROR_CHARS);
         }
         if (counts.isEmpty()) {
             return;
@@ -137,7 +144,19 @@ class RejectionCounter {
         return counts.values().stream().mapToLong(c -> c.rejected).sum();
     }
 
-    private static String orEmpty(String value) {
-        return value == null ? "" : value;
+    /**
+     * Returns the text cut to {@code maxChars} characters, with NUL characters replaced by U+FFFD
+     * because PostgreSQL text cannot contain them, and '' for null.
+     */
+    static String clip(String value, int maxChars) {
+        if (value == null) {
+            return "";
+        }
+        String text = value.replace('\u0000', '\uFFFD');
+        if (text.length() <= maxChars) {
+            return text;
+        }
+        int end = text.offsetByCodePoints(0, text.codePointCount(0, maxChars));
+        return text.substring(0, end);
     }
 }

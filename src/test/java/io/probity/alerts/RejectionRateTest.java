@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
@@ -115,13 +116,18 @@ class RejectionRateTest {
         records.add(record(model, null, "no-version", eventTime, "").replace("\"predictionId\":\"no-version\"",
                 "\"predictionId\":\"\""));
         records.add(record(model, "v9", "new-version", eventTime, "").replace(",\"classes\":[\"a\",\"b\",\"c\"]", ""));
+        // A version name of 5,000 characters is stored cut to 200 characters.
+        String longVersion = "x".repeat(5000);
+        records.add(record(model, longVersion, "long-version", eventTime, "").replace(",\"classes\":[\"a\",\"b\",\"c\"]", ""));
         Instant before = Instant.now().truncatedTo(ChronoUnit.HOURS);
-        post(records, 2, 6);
+        post(records, 2, 7);
         Instant after = Instant.now().truncatedTo(ChronoUnit.HOURS);
 
         Map<String, Object[]> stored = storedRejections(model);
-        assertEquals(List.of("/predictionId", "v1/logits", "v1/predictedClass", "v1/timestamp", "v9/classes"),
-                List.copyOf(stored.keySet()));
+        String storedLongVersion = "x".repeat(200);
+        assertEquals(new TreeSet<>(List.of("/predictionId", "v1/logits", "v1/predictedClass", "v1/timestamp",
+                "v9/classes", storedLongVersion + "/classes")), new TreeSet<>(stored.keySet()));
+        assertEquals(1L, stored.get(storedLongVersion + "/classes")[1]);
         assertEquals(2L, stored.get("v1/predictedClass")[1], "two unknown classes in one row");
         assertTrue(((String) stored.get("v1/predictedClass")[2]).contains("\"yak\""),
                 "the sample error is the last one counted: " + stored.get("v1/predictedClass")[2]);
@@ -133,6 +139,10 @@ class RejectionRateTest {
                 "a timestamp that does not parse is counted in the hour of receipt, got " + receivedHour);
         assertEquals(1L, stored.get("/predictionId")[1]);
         assertEquals(1L, stored.get("v9/classes")[1]);
+
+        // PostgreSQL text cannot contain NUL, so a model name with one is stored with U+FFFD instead.
+        post(List.of(record(model + "\\u0000", "v1", "", eventTime, "")), 0, 1);
+        assertEquals(1L, storedRejections(model + "\uFFFD").get("v1/predictionId")[1]);
 
         // A clean batch writes nothing, and a batch sent again adds to the same rows.
         post(valid(model, "clean", 3, hour), 3, 0);
