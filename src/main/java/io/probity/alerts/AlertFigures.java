@@ -5,6 +5,7 @@ import io.probity.analytics.AnalyticsRepository;
 import io.probity.analytics.AnalyticsService;
 import io.probity.analytics.BaselineWindow;
 import io.probity.analytics.ModelScope;
+import io.probity.analytics.RollupKey;
 import io.probity.analytics.RollupSums;
 import io.probity.drift.ClassMixDrift;
 import io.probity.drift.DistributionDrift;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * Computes the value of an alert rule's metric over its window. Windows are in event time and end
@@ -58,6 +60,9 @@ public class AlertFigures {
         switch (metric) {
             case REVIEW_BACKLOG, OLDEST_OPEN_REVIEW_AGE -> {
                 return reviewFigure(scope.versionId(), metric, end, now);
+            }
+            case REJECTION_RATE -> {
+                return rejectionRate(scope, rule, end);
             }
             case NO_DATA -> {
                 Instant last = lastIngestedAt(scope.versionId());
@@ -160,6 +165,76 @@ public class AlertFigures {
                     + e.getMessage(), e);
         }
         return max;
+    }
+
+    /**
+     * Computes {@link AlertMetric#REJECTION_RATE}: rejected / (rejected + accepted) over the UTC
+     * hours from the hour of the window start to the hour of its end, both included.
+     *
+     * <p>NOTE: a record whose timestamp does not parse is counted in the hour it was received. During
+     * a backfill of old events such a record moves the window end to the present, where no accepted
+     * predictions are, so the rate there is 1 until newer predictions arrive.
+     */
+    private Figure rejectionRate(ModelScope scope, AlertRule rule, Instant newestPrediction) {
+        // Records that send no modelVersion are stored under version "default", so they count there.
+        String[] versions = "default".equals(scope.version()) ? new String[] {"default", ""}
+                : new String[] {scope.version()};
+        String rejectedSql = "SELECT coalesce(sum(rejected), 0) FROM ingest_rejection_hourly "
+                + "WHERE model = ? AND model_version = ANY (?) AND hour >= ? AND hour <= ?";
+        String acceptedSql = "SELECT coalesce(sum(predictions), 0) FROM analytics_rollup "
+                + "WHERE model_version_id = ? AND top_class = " + RollupKey.ALL_CLASSES + " AND hour >= ? AND hour <= ?";
+        try (Connection connection = dataSource.getConnection()) {
+            Instant end = newestPrediction;
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT max(hour) FROM ingest_rejection_hourly WHERE model = ? AND model_version = ANY (?)")) {
+                query.setString(1, scope.model());
+                query.setArray(2, connection.createArrayOf("text", versions));
+                try (ResultSet rs = query.executeQuery()) {
+                    rs.next();
+                    Timestamp newestRejection = rs.getTimestamp(1);
+                    if (newestRejection != null && (end == null || newestRejection.toInstant().isAfter(end))) {
+                        end = newestRejection.toInstant();
+                    }
+                }
+            }
+            if (end == null) {
+                return new Figure(Double.NaN, 0, null);
+            }
+
+            // The window is [end - window, end], so its hours run from the start's hour to the end's.
+            Timestamp firstHour = Timestamp.from(end.plusNanos(1_000).minus(rule.windowLength())
+                    .truncatedTo(ChronoUnit.HOURS));
+            Timestamp lastHour = Timestamp.from(end.truncatedTo(ChronoUnit.HOURS));
+            long rejected;
+            try (PreparedStatement query = connection.prepareStatement(rejectedSql)) {
+                query.setString(1, scope.model());
+                query.setArray(2, connection.createArrayOf("text", versions));
+                query.setTimestamp(3, firstHour);
+                query.setTimestamp(4, lastHour);
+                rejected = singleLong(query);
+            }
+            long accepted;
+            try (PreparedStatement query = connection.prepareStatement(acceptedSql)) {
+                query.setLong(1, scope.versionId());
+                query.setTimestamp(2, firstHour);
+                query.setTimestamp(3, lastHour);
+                accepted = singleLong(query);
+            }
+
+            long total = rejected + accepted;
+            double rate = total == 0 ? Double.NaN : (double) rejected / total;
+            return new Figure(rate, total, end);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Failed to count the rejected records of model " + scope.model()
+                    + " version " + scope.version() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long singleLong(PreparedStatement query) throws SQLException {
+        try (ResultSet rs = query.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private Instant[] baselineWindow(ModelScope scope) {

@@ -19,6 +19,17 @@ public enum AlertMetric {
     ESTIMATED_ACCURACY("estimatedAccuracy", false),
     /** Fraction of predictions in the window whose softmax audit failed. */
     AUDIT_FAILURE_RATE("auditFailureRate", false),
+    /**
+     * Fraction of the version's ingest records that were rejected:
+     * {@code rejected / (rejected + accepted)}, summed over every UTC hour that overlaps the
+     * window. {@code rejected} comes from {@code ingest_rejection_hourly} (records that named this
+     * model and version, and for version {@code default} also records that named no version), and
+     * {@code accepted} from the all-classes rows of {@code analytics_rollup}. {@code minCount}
+     * counts {@code rejected + accepted}. The window ends at the newest prediction timestamp or
+     * the newest hour with rejections, whichever is later, so a version whose records are all
+     * rejected still breaches.
+     */
+    REJECTION_RATE("rejectionRate", false),
     /** Open, skipped, claimed and escalated review items of the version, regardless of the window. */
     REVIEW_BACKLOG("reviewBacklog", false),
     /** Age in minutes of the oldest open review item of the version, in wall-clock time. */

@@ -131,7 +131,7 @@ final class AlertRuleParser {
 
     private static void checkRange(AlertMetric metric, double threshold, String field, List<FieldError> errors) {
         boolean unitInterval = switch (metric) {
-            case ECE, ACCURACY, ESTIMATED_ACCURACY, AUDIT_FAILURE_RATE -> true;
+            case ECE, ACCURACY, ESTIMATED_ACCURACY, AUDIT_FAILURE_RATE, REJECTION_RATE -> true;
             case JENSEN_SHANNON -> true;
             default -> false;
         };

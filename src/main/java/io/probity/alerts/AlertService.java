@@ -164,23 +164,56 @@ public class AlertService {
         boolean breach = rule.holds(figure.value());
         int nextBreaches = breach ? breaches + 1 : 0;
         String next = AlertState.next(state, breach, nextBreaches);
-        saveState(rule.id(), next, value, figure.count(), figure.windowEnd(), nextBreaches, !next.equals(state));
-        if (!next.equals(state)) {
-            String reason = rule.metric() + " = " + figure.value() + (breach ? " is " : " is no longer ")
-                    + rule.comparison() + " " + rule.threshold() + " over " + rule.window() + " ("
-                    + figure.count() + " predictions)";
-            transition(stored, state, next, value, figure.count(), figure.windowEnd(), nextBreaches, reason);
+        if (next.equals(state)) {
+            saveState(rule.id(), next, value, figure.count(), figure.windowEnd(), nextBreaches, false);
+            return;
+        }
+        String reason = rule.metric() + " = " + figure.value() + (breach ? " is " : " is no longer ")
+                + rule.comparison() + " " + rule.threshold() + " over " + rule.window() + " ("
+                + figure.count() + " predictions)";
+        transition(stored, state, next, value, figure.count(), figure.windowEnd(), nextBreaches, reason);
+    }
+
+    /**
+     * Stores a state change: the new state, the transition and, for firing and resolved with a
+     * webhook, its queued notification, all in one transaction, so a transition never exists
+     * without its notification.
+     */
+    private void transition(StoredRule stored, String from, String to, Double value, Long count, Instant windowEnd,
+                            int breaches, String reason) {
+        AlertRule rule = stored.rule();
+        boolean notify = rule.webhook() != null && (AlertState.FIRING.equals(to) || AlertState.RESOLVED.equals(to));
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                saveState(connection, rule.id(), to, value, count, windowEnd, breaches, true);
+                long transitionId = insertTransition(connection, rule.id(), from, to, value, windowEnd, reason);
+                if (notify) {
+                    webhooks.enqueue(connection, transitionId, rule.webhook(),
+                            payload(stored, transitionId, from, to, value, windowEnd, reason));
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Failed to store a transition of alert rule " + rule.id() + ": "
+                    + e.getMessage(), e);
+        }
+        LOG.infof("Alert rule %d (%s %s %s) of model %s version %s: %s -> %s, %s", rule.id(), rule.metric(),
+                rule.comparison(), rule.threshold(), stored.model(), stored.version(), from, to, reason);
+        if (notify) {
+            webhooks.wakeUp();
         }
     }
 
-    private void transition(StoredRule stored, String from, String to, Double value, Long count, Instant windowEnd,
-                            int breaches, String reason) {
-        long transitionId;
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement(
-                     "INSERT INTO alert_transition (rule_id, from_state, to_state, value, window_end, reason) "
-                             + "VALUES (?, ?, ?, ?, ?, ?) RETURNING id, at")) {
-            insert.setLong(1, stored.rule().id());
+    private static long insertTransition(Connection connection, long ruleId, String from, String to, Double value,
+                                         Instant windowEnd, String reason) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO alert_transition (rule_id, from_state, to_state, value, window_end, reason) "
+                        + "VALUES (?, ?, ?, ?, ?, ?) RETURNING id")) {
+            insert.setLong(1, ruleId);
             insert.setString(2, from);
             insert.setString(3, to);
             setDouble(insert, 4, value);
@@ -188,32 +221,28 @@ public class AlertService {
             insert.setString(6, reason);
             try (ResultSet rs = insert.executeQuery()) {
                 rs.next();
-                transitionId = rs.getLong(1);
+                return rs.getLong(1);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Failed to store a transition of alert rule " + stored.rule().id(), e);
         }
-        if (count == null) {
-            saveState(stored.rule().id(), to, value, null, windowEnd, breaches, true);
-        }
-        LOG.infof("Alert rule %d (%s %s %s) of model %s version %s: %s -> %s, %s", stored.rule().id(),
-                stored.rule().metric(), stored.rule().comparison(), stored.rule().threshold(), stored.model(),
-                stored.version(), from, to, reason);
-        if (stored.rule().webhook() != null && (AlertState.FIRING.equals(to) || AlertState.RESOLVED.equals(to))) {
-            Map<String, Object> payload = new LinkedHashMap<>();
-            payload.put("model", stored.model());
-            payload.put("version", stored.version());
-            payload.put("rule", stored.rule());
-            payload.put("state", to);
-            payload.put("previousState", from);
-            payload.put("value", value);
-            payload.put("threshold", stored.rule().threshold());
-            payload.put("window", stored.rule().window());
-            payload.put("windowEnd", windowEnd == null ? null : windowEnd.toString());
-            payload.put("reason", reason);
-            payload.put("link", link(stored.model(), stored.version(), stored.rule(), windowEnd));
-            webhooks.send(transitionId, stored.rule().webhook(), payload);
-        }
+    }
+
+    /** Returns the webhook body of a transition; {@code transitionId} lets receivers drop repeated deliveries. */
+    private Map<String, Object> payload(StoredRule stored, long transitionId, String from, String to, Double value,
+                                        Instant windowEnd, String reason) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("transitionId", transitionId);
+        payload.put("model", stored.model());
+        payload.put("version", stored.version());
+        payload.put("rule", stored.rule());
+        payload.put("state", to);
+        payload.put("previousState", from);
+        payload.put("value", value);
+        payload.put("threshold", stored.rule().threshold());
+        payload.put("window", stored.rule().window());
+        payload.put("windowEnd", windowEnd == null ? null : windowEnd.toString());
+        payload.put("reason", reason);
+        payload.put("link", link(stored.model(), stored.version(), stored.rule(), windowEnd));
+        return payload;
     }
 
     /** Returns the alerts of a model (every rule, active or not, newest first) with their history. */
@@ -371,13 +400,21 @@ public class AlertService {
 
     private void saveState(long ruleId, String state, Double value, Long count, Instant windowEnd, int breaches,
                            boolean changed) {
+        try (Connection connection = dataSource.getConnection()) {
+            saveState(connection, ruleId, state, value, count, windowEnd, breaches, changed);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Failed to store the state of alert rule " + ruleId, e);
+        }
+    }
+
+    private static void saveState(Connection connection, long ruleId, String state, Double value, Long count,
+                                  Instant windowEnd, int breaches, boolean changed) throws SQLException {
         String sql = "INSERT INTO alert_state (rule_id, state, value, count, window_end, breaches, evaluated_at) "
                 + "VALUES (?, ?, ?, ?, ?, ?, now()) ON CONFLICT (rule_id) DO UPDATE SET state = excluded.state, "
                 + "value = excluded.value, count = excluded.count, window_end = excluded.window_end, "
                 + "breaches = excluded.breaches, evaluated_at = excluded.evaluated_at"
                 + (changed ? ", changed_at = now()" : "");
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement upsert = connection.prepareStatement(sql)) {
+        try (PreparedStatement upsert = connection.prepareStatement(sql)) {
             upsert.setLong(1, ruleId);
             upsert.setString(2, state);
             setDouble(upsert, 3, value);
@@ -389,8 +426,6 @@ public class AlertService {
             upsert.setTimestamp(5, windowEnd == null ? null : Timestamp.from(windowEnd));
             upsert.setInt(6, breaches);
             upsert.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("Failed to store the state of alert rule " + ruleId, e);
         }
     }
 

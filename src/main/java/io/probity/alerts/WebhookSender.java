@@ -2,7 +2,6 @@ package io.probity.alerts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,27 +20,32 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Sends alert notifications as JSON {@code POST}s, signed with HMAC-SHA256 over the raw body in
- * {@code X-Probity-Signature: sha256=<hex>} when {@code probity.alerts.webhook-secret} is set.
- * A delivery that fails (connection error, timeout or a status other than 2xx) is retried after
- * {@code backoff}, {@code 2 * backoff}, {@code 4 * backoff} and so on, at most
- * {@code probity.alerts.webhook-attempts} attempts in all, with each wait capped at 5 minutes.
- * Every attempt is stored in {@code webhook_delivery}.
+ * Sends alert notifications from the {@link WebhookOutbox} queue as JSON {@code POST}s, signed with
+ * HMAC-SHA256 over the stored body in {@code X-Probity-Signature: sha256=<hex>} when
+ * {@code probity.alerts.webhook-secret} is set.
  *
- * <p>NOTE: one thread sends every delivery, so a receiver that times out (10 s) delays the others,
- * and retries still waiting are lost on shutdown.
+ * <p>{@code probity.alerts.webhook-workers} threads each claim one due row at a time, so a slow
+ * receiver holds up only the thread that sends to it. A delivery that fails (connection error,
+ * timeout or a status other than 2xx) is retried after {@code backoff}, {@code 2 * backoff},
+ * {@code 4 * backoff} and so on, at most {@code probity.alerts.webhook-attempts} attempts in all,
+ * with each wait capped at 5 minutes. Every attempt is stored in {@code webhook_delivery}.
+ * Workers look for due rows every {@code probity.alerts.webhook-poll}, and at once after
+ * {@link #wakeUp}.
+ *
+ * <p>Delivery is at least once: a worker that stops between sending and storing the outcome
+ * leaves its lease to expire, and the row is sent again. Receivers can drop repeats by the
+ * {@code transitionId} of the body.
  */
 @ApplicationScoped
 public class WebhookSender {
@@ -50,10 +54,12 @@ public class WebhookSender {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration MAX_WAIT = Duration.ofMinutes(5);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long a claimed row stays with its worker: above the connect and request timeouts together. */
+    static final Duration LEASE = Duration.ofMinutes(2);
     public static final String SIGNATURE_HEADER = "X-Probity-Signature";
 
     @Inject
-    AgroalDataSource dataSource;
+    WebhookOutbox outbox;
 
     @ConfigProperty(name = "probity.alerts.webhook-secret")
     Optional<String> secret;
@@ -64,38 +70,96 @@ public class WebhookSender {
     @ConfigProperty(name = "probity.alerts.webhook-backoff", defaultValue = "PT2S")
     Duration backoff;
 
-    private volatile ScheduledExecutorService executor;
+    @ConfigProperty(name = "probity.alerts.webhook-workers", defaultValue = "4")
+    int workers;
+
+    @ConfigProperty(name = "probity.alerts.webhook-poll", defaultValue = "PT1S")
+    Duration poll;
+
+    private final Object signal = new Object();
+    private volatile boolean running;
+    private volatile ExecutorService executor;
     private volatile HttpClient client;
 
     void start(@Observes StartupEvent event) {
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "probity-webhooks");
-            thread.setDaemon(true);
-            return thread;
-        });
-        client = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
         if (secret.isEmpty() || secret.get().isBlank()) {
             LOG.warn("probity.alerts.webhook-secret is not set, so alert webhooks are sent without "
                     + SIGNATURE_HEADER);
         }
+        startWorkers();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (executor != null) {
-            executor.shutdownNow();
-        }
+        stopWorkers();
     }
 
-    /** Queues the delivery of a notification of a transition; returns at once. */
-    public void send(long transitionId, String url, Map<String, Object> payload) {
+    /** Starts the worker threads; they also send the rows left pending by an earlier run. */
+    synchronized void startWorkers() {
+        if (running) {
+            return;
+        }
+        if (workers < 1) {
+            throw new IllegalArgumentException("probity.alerts.webhook-workers is " + workers
+                    + "; set it to 1 or more");
+        }
+        client = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+        AtomicInteger number = new AtomicInteger();
+        executor = Executors.newFixedThreadPool(workers, runnable -> {
+            Thread thread = new Thread(runnable, "probity-webhooks-" + number.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        });
+        running = true;
+        for (int i = 0; i < workers; i++) {
+            executor.execute(this::work);
+        }
+        LOG.infof("Started %d webhook delivery workers, polling every %s", workers, poll);
+    }
+
+    /**
+     * Stops the workers and waits up to the request timeout for the requests in flight. A request
+     * cut short is not counted as an attempt, and its row is sent again on the next start.
+     */
+    synchronized void stopWorkers() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        wakeUp();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("Stopped the webhook delivery workers");
+    }
+
+    /**
+     * Queues the notification of a transition on the caller's connection, so it is stored in the
+     * same transaction as the transition. Call {@link #wakeUp} after the commit.
+     */
+    public void enqueue(Connection connection, long transitionId, String url, Map<String, Object> payload)
+            throws SQLException {
         byte[] body;
         try {
             body = JSON.writeValueAsBytes(payload);
         } catch (JsonProcessingException e) {
-            LOG.errorf(e, "Failed to encode the webhook body of alert transition %d", transitionId);
-            return;
+            throw new IllegalStateException("Failed to encode the webhook body of alert transition "
+                    + transitionId, e);
         }
-        executor.execute(() -> attempt(transitionId, url, body, 1));
+        outbox.enqueue(connection, transitionId, url, body);
+    }
+
+    /** Makes waiting workers look for due rows now instead of at their next poll. */
+    public void wakeUp() {
+        synchronized (signal) {
+            signal.notifyAll();
+        }
     }
 
     /** Returns {@code sha256=<hex>} of the HMAC-SHA256 of {@code body} with {@code key}. */
@@ -109,18 +173,43 @@ public class WebhookSender {
         }
     }
 
-    private void attempt(long transitionId, String url, byte[] body, int attempt) {
+    private void work() {
+        while (running) {
+            WebhookOutbox.Claim claim;
+            try {
+                claim = outbox.claim(LEASE);
+            } catch (SQLException | RuntimeException e) {
+                LOG.errorf(e, "Failed to read the webhook queue; trying again in %s", poll);
+                await();
+                continue;
+            }
+            if (claim == null) {
+                await();
+                continue;
+            }
+            deliver(claim);
+        }
+    }
+
+    private void await() {
+        synchronized (signal) {
+            if (!running) {
+                return;
+            }
+            try {
+                signal.wait(Math.max(1, poll.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+        }
+    }
+
+    private void deliver(WebhookOutbox.Claim claim) {
         Integer status = null;
         String error = null;
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "Probity-Alerts")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            if (secret.isPresent() && !secret.get().isBlank()) {
-                request.header(SIGNATURE_HEADER, signature(secret.get(), body));
-            }
-            status = client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            status = send(claim);
             if (status / 100 != 2) {
                 error = "HTTP status " + status;
             }
@@ -128,45 +217,61 @@ public class WebhookSender {
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            error = "interrupted";
-        }
-        boolean succeeded = error == null;
-        record(transitionId, url, attempt, status, error, succeeded);
-        if (succeeded) {
+            release(claim);
             return;
         }
-        if (attempt >= maxAttempts || Thread.currentThread().isInterrupted()) {
-            LOG.errorf("Webhook delivery of alert transition %d to %s failed after %d attempts: %s", transitionId,
-                    url, attempt, error);
-            return;
+
+        String next;
+        Duration retryAfter = Duration.ZERO;
+        if (error == null) {
+            next = WebhookOutbox.DELIVERED;
+        } else if (claim.attempt() >= maxAttempts) {
+            next = WebhookOutbox.FAILED;
+            LOG.errorf("Webhook delivery %d of alert transition %d to %s failed after %d attempts: %s", claim.id(),
+                    claim.transitionId(), claim.url(), claim.attempt(), error);
+        } else {
+            next = WebhookOutbox.PENDING;
+            retryAfter = retryWait(claim.attempt());
+            LOG.warnf("Webhook delivery %d of alert transition %d to %s failed (attempt %d of %d, %s); retrying in %s",
+                    claim.id(), claim.transitionId(), claim.url(), claim.attempt(), maxAttempts, error, retryAfter);
         }
-        Duration wait = backoff.multipliedBy(1L << Math.min(attempt - 1, 20));
-        if (wait.compareTo(MAX_WAIT) > 0) {
-            wait = MAX_WAIT;
+
+        try {
+            if (!outbox.complete(claim, status, error, next, retryAfter)) {
+                LOG.warnf("Webhook delivery %d of alert transition %d: the lease expired during attempt %d, so "
+                        + "another worker owns the row", claim.id(), claim.transitionId(), claim.attempt());
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.errorf(e, "Failed to store attempt %d of webhook delivery %d of alert transition %d; the row is "
+                    + "sent again when its lease expires", claim.attempt(), claim.id(), claim.transitionId());
         }
-        LOG.warnf("Webhook delivery of alert transition %d to %s failed (attempt %d of %d, %s); retrying in %s",
-                transitionId, url, attempt, maxAttempts, error, wait);
-        executor.schedule(() -> attempt(transitionId, url, body, attempt + 1), wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void record(long transitionId, String url, int attempt, Integer status, String error, boolean succeeded) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement(
-                     "INSERT INTO webhook_delivery (transition_id, url, attempt, status_code, error, succeeded) "
-                             + "VALUES (?, ?, ?, ?, ?, ?)")) {
-            insert.setLong(1, transitionId);
-            insert.setString(2, url);
-            insert.setInt(3, attempt);
-            if (status == null) {
-                insert.setNull(4, Types.INTEGER);
-            } else {
-                insert.setInt(4, status);
-            }
-            insert.setString(5, error);
-            insert.setBoolean(6, succeeded);
-            insert.executeUpdate();
-        } catch (SQLException e) {
-            LOG.errorf(e, "Failed to store webhook delivery attempt %d of alert transition %d", attempt, transitionId);
+    private int send(WebhookOutbox.Claim claim) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(claim.url())).timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "Probity-Alerts")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(claim.body()));
+        if (secret.isPresent() && !secret.get().isBlank()) {
+            request.header(SIGNATURE_HEADER, signature(secret.get(), claim.body()));
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** Returns the wait after failed attempt {@code attempt}: backoff * 2^(attempt - 1), at most 5 minutes. */
+    private Duration retryWait(int attempt) {
+        Duration wait = backoff.multipliedBy(1L << Math.min(attempt - 1, 20));
+        return wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
+    }
+
+    private void release(WebhookOutbox.Claim claim) {
+        try {
+            outbox.release(claim);
+            LOG.infof("Webhook delivery %d of alert transition %d was interrupted by shutdown; it is sent again "
+                    + "on the next start", claim.id(), claim.transitionId());
+        } catch (SQLException | RuntimeException e) {
+            LOG.errorf(e, "Failed to release webhook delivery %d of alert transition %d; it is sent again when "
+                    + "its lease expires", claim.id(), claim.transitionId());
         }
     }
 }

@@ -8,6 +8,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +40,9 @@ public class IngestService {
     @Inject
     IngestMetrics metrics;
 
+    @Inject
+    RejectionCounter rejectionCounter;
+
     /**
      * Ingests a request body.
      *
@@ -53,6 +57,7 @@ public class IngestService {
     }
 
     private IngestResponse ingest(List<IncomingPrediction> records, Principal caller) {
+        Instant receivedAt = Instant.now();
         RecordResult[] results = new RecordResult[records.size()];
         List<PredictionRow> rows = new ArrayList<>(records.size());
         Set<PredictionKey> seenInRequest = new HashSet<>();
@@ -89,7 +94,6 @@ public class IngestService {
                 accepted++;
             }
         }
-        alertScheduler.predictionsStored(storedVersions);
 
         int rejected = 0;
         for (RecordResult result : results) {
@@ -97,6 +101,12 @@ public class IngestService {
                 rejected++;
             }
         }
+        // Rejections are stored before the alert trigger, so the evaluation it starts reads them.
+        if (rejected > 0) {
+            rejectionCounter.count(records, caller, receivedAt);
+        }
+        alertScheduler.predictionsStored(storedVersions);
+
         int duplicateCount = records.size() - accepted - rejected;
         if (rejected > 0 || duplicateCount > 0) {
             LOG.infof("Ingested %d records: %d accepted, %d duplicates, %d rejected", records.size(), accepted,

@@ -54,7 +54,8 @@ public class IngestMetrics {
         Counter.builder(name).tag(tag, value).register(registry).increment(amount);
     }
 
-    static String baseField(String field) {
+    /** Returns the field name without array indexes, {@code record} for a record-level error. */
+    public static String baseField(String field) {
         if (field == null || field.isEmpty()) {
             return "record";
         }

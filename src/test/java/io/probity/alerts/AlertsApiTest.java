@@ -219,7 +219,8 @@ class AlertsApiTest {
         List<String> rules = new ArrayList<>();
         for (String metric : AlertMetric.apiNames()) {
             // Fractions cannot exceed 1; the other metrics get a threshold far above any value here.
-            int threshold = List.of("ece", "accuracy", "estimatedAccuracy", "auditFailureRate", "jensenShannon")
+            int threshold = List.of("ece", "accuracy", "estimatedAccuracy", "auditFailureRate", "rejectionRate",
+                    "jensenShannon")
                     .contains(metric) ? 1 : 1000;
             rules.add("{\"metric\": \"" + metric + "\", \"comparison\": \"above\", \"threshold\": "
                     + threshold + ", \"window\": \"PT24H\"}");

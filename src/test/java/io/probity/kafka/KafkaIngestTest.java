@@ -156,6 +156,49 @@ class KafkaIngestTest {
     }
 
     @Test
+    void rejectedMessagesAreCounted() throws Exception {
+        String model = TestData.uniqueModel("kafka-rejected");
+        String topic = "predictions-" + model;
+        broker.createTopic(topic, 1);
+        List<String> values = new ArrayList<>(records(model).subList(0, 3));
+        // Two valid JSON records that fail validation: a logits vector of 2 values and an unknown class.
+        values.add(values.get(0).replaceFirst("\"predictionId\":\"[^\"]*\"", "\"predictionId\":\"short\"")
+                .replaceFirst("\"logits\":\\[[^\\]]*\\]", "\"logits\":[1.0,2.0]"));
+        values.add(values.get(1).replaceFirst("\"predictionId\":\"[^\"]*\"", "\"predictionId\":\"unknown\"")
+                .replaceFirst("\"predictedClass\":[^,}]*", "\"predictedClass\":\"eleven\""));
+
+        try (KafkaProducer<String, String> producer = producer()) {
+            send(producer, topic, values, 0, values.size());
+        }
+        ingestor.start(settings(topic, 1));
+        assertEquals(3, awaitRows(model, 3, Duration.ofSeconds(60)), "accepted rows");
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Map<String, Long> rejected = rejections(model);
+        while (rejected.values().stream().mapToLong(Long::longValue).sum() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            rejected = rejections(model);
+        }
+        assertEquals(Map.of("logits", 1L, "predictedClass", 1L), rejected);
+    }
+
+    /** Returns the stored rejected-record counts of a model per field. */
+    private Map<String, Long> rejections(String model) throws SQLException {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT field, sum(rejected) FROM ingest_rejection_hourly WHERE model = ? GROUP BY field")) {
+            statement.setString(1, model);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    counts.put(result.getString(1), result.getLong(2));
+                }
+            }
+        }
+        return counts;
+    }
+
+    @Test
     void groupMembersShareThePartitions() throws Exception {
         String topic = "predictions-" + TestData.uniqueModel("kafka-group");
         broker.createTopic(topic, PARTITIONS);
