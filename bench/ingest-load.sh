@@ -7,7 +7,7 @@
 #
 # Settings, as environment variables or as --option=value arguments (arguments win):
 #   RECORDS (200000) predictions per repetition    REPETITIONS (5)  BATCH (1000) records per request and COPY
-#   CLIENTS (4) concurrent clients and connections  WARMUP (100000)  SEED (20260601)
+#   CLIENTS (4) concurrent clients and connections  WARMUP (300000)  SEED (20260601)
 #   NUMBER_FORMAT (float64) or float32: how the float32 logits and probabilities are written
 #   TIME_ORDER (live) or random: timestamps in arrival order, or shuffled over 14 days (rollup worst case)
 #   TIME_LIMIT (600) seconds before the client aborts   SERVER_JVM_OPTIONS ("") options of the Probity JVM

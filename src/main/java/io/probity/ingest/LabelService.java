@@ -61,6 +61,13 @@ public class LabelService {
                 if (isBlank(label.label())) {
                     errors.add(new FieldError("label", "is missing; send the true class name"));
                 }
+                for (String[] field : new String[][] {{"model", label.model()}, {"predictionId", label.predictionId()},
+                        {"label", label.label()}}) {
+                    if (field[1] != null && field[1].indexOf('\u0000') >= 0) {
+                        errors.add(new FieldError(field[0], "contains the character U+0000, which no stored name or "
+                                + "id contains; remove it"));
+                    }
+                }
             }
             if (!errors.isEmpty()) {
                 results[i] = new RecordResult(i, label == null ? null : label.predictionId(), RecordResult.REJECTED,

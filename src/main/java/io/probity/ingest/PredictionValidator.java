@@ -25,6 +25,12 @@ import java.util.List;
 @ApplicationScoped
 class PredictionValidator {
 
+    /**
+     * Longest model name, version name or prediction id, in UTF-16 units. A model name and an id
+     * share one index entry, and 400 keeps it under PostgreSQL's btree limit of about 2,700 bytes.
+     */
+    static final int MAX_NAME_LENGTH = 400;
+
     /** Version name used when a record sends no {@code modelVersion}. */
     static final String DEFAULT_VERSION = "default";
 
@@ -43,6 +49,9 @@ class PredictionValidator {
         if (isBlank(record.predictionId)) {
             record.error("predictionId", "is missing; send an id that is unique within the model");
         }
+        checkText(record, "model", record.model);
+        checkText(record, "modelVersion", record.modelVersion);
+        checkText(record, "predictionId", record.predictionId);
         if (record.logits == null && record.probabilities == null) {
             record.error("logits", "logits and probabilities are both missing; send at least one of them");
         }
@@ -137,10 +146,27 @@ class PredictionValidator {
                 record.error("classes", "contains an empty class name; every class needs a name");
                 return;
             }
+            if (name.indexOf('\u0000') >= 0) {
+                record.error("classes", "contains a class name with the character U+0000, which PostgreSQL cannot "
+                        + "store; remove it from the name");
+                return;
+            }
             if (!seen.add(name)) {
                 record.error("classes", "contains \"" + name + "\" twice; class names must be unique");
                 return;
             }
+        }
+    }
+
+    /** Rejects U+0000, which PostgreSQL text cannot store, and names longer than {@link #MAX_NAME_LENGTH}. */
+    private static void checkText(IncomingPrediction record, String field, String value) {
+        if (value == null) {
+            return;
+        }
+        if (value.indexOf('\u0000') >= 0) {
+            record.error(field, "contains the character U+0000, which PostgreSQL cannot store; remove it");
+        } else if (value.length() > MAX_NAME_LENGTH) {
+            record.error(field, "has " + value.length() + " characters; send at most " + MAX_NAME_LENGTH);
         }
     }
 

@@ -134,6 +134,28 @@ class IngestApiTest {
     }
 
     @Test
+    void unstorableNamesRejected() {
+        String model = TestData.uniqueModel("names");
+        String nul = record(model + "\\u0000x", "n-1", "");
+        String longId = record(model, "x".repeat(401), "");
+        post(NDJSON, nul + "\n" + longId + "\n" + record(model, "n-2", ""))
+                .then().statusCode(200)
+                .body("accepted", equalTo(1))
+                .body("results[0].errors[0].field", equalTo("model"))
+                .body("results[0].errors[0].message", containsString("U+0000"))
+                .body("results[1].errors[0].field", equalTo("predictionId"))
+                .body("results[1].errors[0].message", containsString("has 401 characters; send at most 400"))
+                .body("results[2].status", equalTo("accepted"));
+
+        given().header("X-API-Key", TestData.API_KEY).contentType("application/json")
+                .body("[{\"model\":\"" + model + "\",\"predictionId\":\"n-2\\u0000\",\"label\":\"a\"}]")
+                .post("/api/v1/labels")
+                .then().statusCode(200)
+                .body("rejected", equalTo(1))
+                .body("results[0].errors[0].field", equalTo("predictionId"));
+    }
+
+    @Test
     void classesMustMatchRegisteredVersion() {
         String model = TestData.uniqueModel("classes");
         post(NDJSON, record(model, "c-1", "")).then().statusCode(200).body("accepted", equalTo(1));
