@@ -26,7 +26,7 @@ import java.util.List;
 class PredictionValidator {
 
     /**
-     * Longest model name, version name or prediction id, in UTF-16 units. A model name and an id
+     * Maximum length of a model name, version name or prediction id, in UTF-16 units. A model name and an id
      * share one index entry, and 400 keeps it under PostgreSQL's btree limit of about 2,700 bytes.
      */
     static final int MAX_NAME_LENGTH = 400;

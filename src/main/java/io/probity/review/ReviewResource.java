@@ -1,6 +1,7 @@
 package io.probity.review;
 
 import io.probity.security.ApiAccess;
+import io.probity.security.CurrentPrincipal;
 import io.probity.security.Principal;
 import io.probity.security.Role;
 
@@ -44,6 +45,9 @@ public class ReviewResource {
     @Inject
     ReviewActors actors;
 
+    @Inject
+    CurrentPrincipal caller;
+
     @Context
     HttpHeaders headers;
 
@@ -59,7 +63,7 @@ public class ReviewResource {
                                  @QueryParam("limit") @DefaultValue("100") String limit) {
         actors.resolve(headers);
         reviews.expireLeases();
-        return queries.list(filter(model, version, rule, state, minAgeMinutes), parseLimit(limit));
+        return queries.list(filter(visibleModel(model), version, rule, state, minAgeMinutes), parseLimit(limit));
     }
 
     @GET
@@ -68,22 +72,22 @@ public class ReviewResource {
                            @QueryParam("rule") String rule, @QueryParam("minAgeMinutes") String minAgeMinutes) {
         actors.resolve(headers);
         reviews.expireLeases();
-        return new Summary(queries.summary(filter(model, version, rule, null, minAgeMinutes)), queries.throughput());
+        return new Summary(queries.summary(filter(visibleModel(model), version, rule, null, minAgeMinutes)),
+                queries.throughput());
     }
 
     @GET
     @Path("/items/{id}")
     public ReviewItem item(@PathParam("id") long id) {
         actors.resolve(headers);
-        return queries.find(id).orElseThrow(() -> ApiException.notFound("Review item " + id
-                + " does not exist; list items with GET /api/v1/review/items"));
+        return visibleItem(id);
     }
 
     /** Claims the next item; 204 when none is waiting. */
     @POST
     @Path("/claim")
     public Response claimNext(@QueryParam("model") String model, @QueryParam("version") String version) {
-        return reviews.claimNext(actors.resolve(headers), blankToNull(model), blankToNull(version))
+        return reviews.claimNext(actors.resolve(headers), visibleModel(model), blankToNull(version))
                 .map(item -> Response.ok(item).build())
                 .orElseGet(() -> Response.noContent().build());
     }
@@ -91,6 +95,7 @@ public class ReviewResource {
     @POST
     @Path("/items/{id}/claim")
     public ReviewItem claim(@PathParam("id") long id) {
+        visibleItem(id);
         return reviews.claim(actors.resolve(headers), id);
     }
 
@@ -98,6 +103,7 @@ public class ReviewResource {
     @Path("/items/{id}/resolve")
     public ReviewItem resolve(@PathParam("id") long id, ReviewDecision decision) {
         ReviewActor actor = actors.resolve(headers);
+        visibleItem(id);
         if (decision == null) {
             throw ApiException.badRequest("The body is missing; send {\"label\": \"<true class>\", \"note\": \"optional\"}");
         }
@@ -107,24 +113,28 @@ public class ReviewResource {
     @POST
     @Path("/items/{id}/skip")
     public ReviewItem skip(@PathParam("id") long id, ReviewDecision decision) {
+        visibleItem(id);
         return reviews.skip(actors.resolve(headers), id, decision == null ? null : decision.note());
     }
 
     @POST
     @Path("/items/{id}/escalate")
     public ReviewItem escalate(@PathParam("id") long id, ReviewDecision decision) {
+        visibleItem(id);
         return reviews.escalate(actors.resolve(headers), id, decision == null ? null : decision.note());
     }
 
     @POST
     @Path("/items/{id}/release")
     public ReviewItem release(@PathParam("id") long id) {
+        visibleItem(id);
         return reviews.release(actors.resolve(headers), id);
     }
 
     @POST
     @Path("/items/{id}/undo")
     public ReviewItem undo(@PathParam("id") long id) {
+        visibleItem(id);
         return reviews.undo(actors.resolve(headers), id);
     }
 
@@ -137,6 +147,7 @@ public class ReviewResource {
         if (format != null && !format.isBlank() && !format.equals("csv") && !format.equals("json")) {
             throw ApiException.badRequest("format \"" + format + "\" is not supported; send csv or json");
         }
+        visibleItem(id);
         List<ReviewHistoryEntry> entries = queries.history(id);
         String accept = headers.getHeaderString(HttpHeaders.ACCEPT);
         boolean csv = "csv".equals(format) || (format == null && accept != null && accept.contains("text/csv"));
@@ -146,6 +157,34 @@ public class ReviewResource {
                     .build();
         }
         return Response.ok(entries, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    /**
+     * Returns the item when the caller may see its model. An item of another model is reported as
+     * missing, like a model the caller may not see, so ids do not reveal other models' queues.
+     */
+    private ReviewItem visibleItem(long id) {
+        return queries.find(id).filter(item -> caller.get().mayAccessModel(item.model()))
+                .orElseThrow(() -> ApiException.notFound("Review item " + id
+                        + " does not exist; list items with GET /api/v1/review/items"));
+    }
+
+    /**
+     * Returns the model filter of a queue request. A caller limited to several models must name one
+     * of them, and a caller limited to one model gets that one. The request filter has already
+     * rejected a model outside the caller's list.
+     */
+    private String visibleModel(String model) {
+        String requested = blankToNull(model);
+        Principal principal = caller.get();
+        if (requested != null || principal.models() == null) {
+            return requested;
+        }
+        if (principal.models().size() == 1) {
+            return principal.models().iterator().next();
+        }
+        throw ApiException.badRequest(principal.name() + " may see the review queues of " + principal.models().stream()
+                .sorted().toList() + " only; send model= with one of them");
     }
 
     private static ReviewFilter filter(String model, String version, String rule, String state, String minAgeMinutes) {

@@ -126,8 +126,8 @@ class RejectionRateTest {
         Map<String, Object[]> stored = storedRejections(model);
         String storedLongVersion = "x".repeat(200);
         assertEquals(new TreeSet<>(List.of("/predictionId", "v1/logits", "v1/predictedClass", "v1/timestamp",
-                "v9/classes", storedLongVersion + "/classes")), new TreeSet<>(stored.keySet()));
-        assertEquals(1L, stored.get(storedLongVersion + "/classes")[1]);
+                "v9/classes", storedLongVersion + "/modelVersion")), new TreeSet<>(stored.keySet()));
+        assertEquals(1L, stored.get(storedLongVersion + "/modelVersion")[1]);
         assertEquals(2L, stored.get("v1/predictedClass")[1], "two unknown classes in one row");
         assertTrue(((String) stored.get("v1/predictedClass")[2]).contains("\"yak\""),
                 "the sample error is the last one counted: " + stored.get("v1/predictedClass")[2]);
