@@ -181,7 +181,7 @@ public class AlertFigures {
                 : new String[] {scope.version()};
         String rejectedSql = "SELECT coalesce(sum(rejected), 0) FROM ingest_rejection_hourly "
                 + "WHERE model = ? AND model_version = ANY (?) AND hour >= ? AND hour <= ?";
-        String acceptedSql = "SELECT coalesce(sum(predictions), 0) FROM analytics_rollup "
+        String acceptedSql = "SELECT coalesce(sum(predictions), 0) FROM analytics_rollup_all "
                 + "WHERE model_version_id = ? AND top_class = " + RollupKey.ALL_CLASSES + " AND hour >= ? AND hour <= ?";
         try (Connection connection = dataSource.getConnection()) {
             Instant end = newestPrediction;

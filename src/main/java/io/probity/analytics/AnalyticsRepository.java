@@ -123,7 +123,7 @@ public class AnalyticsRepository {
     public Instant[] dataRange(ModelScope scope) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(
-                     "SELECT min(hour), max(hour) FROM analytics_rollup WHERE model_version_id = ANY (?)")) {
+                     "SELECT min(hour), max(hour) FROM analytics_rollup_all WHERE model_version_id = ANY (?)")) {
             query.setArray(1, connection.createArrayOf("int8", boxed(scope.versionIds())));
             try (ResultSet rs = query.executeQuery()) {
                 rs.next();

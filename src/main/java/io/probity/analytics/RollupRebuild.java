@@ -38,7 +38,7 @@ public class RollupRebuild {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(
                      "SELECT v.id FROM model_version v WHERE EXISTS (SELECT 1 FROM prediction p "
-                             + "WHERE p.model_version_id = v.id) AND NOT EXISTS (SELECT 1 FROM analytics_rollup r "
+                             + "WHERE p.model_version_id = v.id) AND NOT EXISTS (SELECT 1 FROM analytics_rollup_all r "
                              + "WHERE r.model_version_id = v.id)");
              ResultSet rs = query.executeQuery()) {
             while (rs.next()) {
@@ -57,7 +57,7 @@ public class RollupRebuild {
      * Replaces the rollups of one model version with sums over all of its stored predictions. Rollup
      * hours before the oldest partition of {@code prediction} are kept: retention dropped their rows.
      *
-     * <p>The transaction locks {@code analytics_rollup} against writes (SHARE ROW EXCLUSIVE) before it
+     * <p>The transaction locks {@code analytics_rollup} and its pending table against writes (SHARE ROW EXCLUSIVE) before it
      * reads, so an ingestion or label transaction either committed before the rebuild read its rows
      * or waits and adds its sums after the rebuild commits; none is counted twice or lost.
      *
@@ -69,17 +69,22 @@ public class RollupRebuild {
             connection.setAutoCommit(false);
             try {
                 try (PreparedStatement lock = connection.prepareStatement(
-                        "LOCK TABLE analytics_rollup IN SHARE ROW EXCLUSIVE MODE");
+                        "LOCK TABLE analytics_rollup, analytics_rollup_pending IN SHARE ROW EXCLUSIVE MODE");
                      PreparedStatement delete = connection.prepareStatement(
                              "DELETE FROM analytics_rollup WHERE model_version_id = ? "
+                                     + "AND hour >= coalesce(?::timestamptz, '-infinity')");
+                     PreparedStatement deletePending = connection.prepareStatement(
+                             "DELETE FROM analytics_rollup_pending WHERE model_version_id = ? "
                                      + "AND hour >= coalesce(?::timestamptz, '-infinity')")) {
                     lock.execute();
                     // Hours before the oldest partition were dropped by retention: their rollups
                     // are all that is left of them, so they are kept.
                     Instant retainedFrom = PredictionPartitions.oldestPartitionStart(connection);
-                    delete.setLong(1, modelVersionId);
-                    delete.setTimestamp(2, retainedFrom == null ? null : Timestamp.from(retainedFrom));
-                    delete.executeUpdate();
+                    for (PreparedStatement statement : List.of(delete, deletePending)) {
+                        statement.setLong(1, modelVersionId);
+                        statement.setTimestamp(2, retainedFrom == null ? null : Timestamp.from(retainedFrom));
+                        statement.executeUpdate();
+                    }
                 }
                 Map<RollupKey, RollupSums> sums = new TreeMap<>();
                 long predictions = 0;

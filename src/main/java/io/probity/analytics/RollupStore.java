@@ -21,10 +21,12 @@ import java.util.TreeMap;
  * Reads and writes {@code analytics_rollup}, always on the caller's connection so that rollups
  * change in the same transaction as the predictions and labels they summarise.
  *
- * <p>Writes are upserts that add to the stored sums ({@code ON CONFLICT DO UPDATE} with
- * element-wise array addition), so two transactions that touch the same row serialise on its row
- * lock and neither update is lost. Rows are written in primary-key order, so two batches lock
- * shared rows in the same order.
+ * <p>Ingestion appends its sums to {@code analytics_rollup_pending} ({@link #appendPending}), and
+ * {@link #fold} later adds them to {@code analytics_rollup}. Other writes are upserts that add to
+ * the stored sums ({@code ON CONFLICT DO UPDATE} with element-wise array addition), so two
+ * transactions that touch the same row serialise on its row lock and neither update is lost. Rows
+ * are written in primary-key order, so two transactions lock shared rows in the same order. Reads
+ * go through the view {@code analytics_rollup_all} and sum the rows of each key.
  */
 public final class RollupStore {
 
@@ -50,6 +52,11 @@ public final class RollupStore {
             + "correct_counts = analytics_add(r.correct_counts, EXCLUDED.correct_counts), "
             + "brier_sum = r.brier_sum + EXCLUDED.brier_sum, nll_sum = r.nll_sum + EXCLUDED.nll_sum";
 
+    private static final String PENDING_SQL = "INSERT INTO analytics_rollup_pending (model_version_id, hour, "
+            + "top_class, predictions, audit_failed, confidence_sum, confidence_histogram, margin_histogram, "
+            + "entropy_histogram, bin_counts, bin_confidence_sums, labelled_counts, labelled_confidence_sums, "
+            + "correct_counts, brier_sum, nll_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     /**
      * The columns read back, with every array in PostgreSQL's binary send format: decoding that
      * with a {@link ByteBuffer} is many times faster than the driver's decoding of arrays into boxed
@@ -73,36 +80,81 @@ public final class RollupStore {
      * {@link RollupKey#ALL_CLASSES} row, creating missing rows.
      */
     public static void upsert(Connection connection, Map<RollupKey, RollupSums> sums) throws SQLException {
-        if (sums.isEmpty()) {
-            return;
+        write(connection, UPSERT_SQL, withTotals(sums));
+    }
+
+    /**
+     * Appends the sums of every per-class key, and their hourly totals, to
+     * {@code analytics_rollup_pending}, for {@link #fold} to add to the rollups later. Plain inserts
+     * take no row lock that a concurrent batch would wait for.
+     */
+    public static void appendPending(Connection connection, Map<RollupKey, RollupSums> sums) throws SQLException {
+        write(connection, PENDING_SQL, withTotals(sums));
+    }
+
+    /**
+     * Moves up to {@code limit} pending rows into {@code analytics_rollup} in the caller's
+     * transaction: deletes them, sums them per key and upserts each sum once. Pending rows locked by
+     * a concurrent fold are skipped.
+     *
+     * @return the number of pending rows moved
+     */
+    public static int fold(Connection connection, int limit) throws SQLException {
+        Map<RollupKey, RollupSums> sums = new TreeMap<>();
+        int moved = 0;
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM analytics_rollup_pending WHERE id IN "
+                + "(SELECT id FROM analytics_rollup_pending ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING "
+                + SELECT_COLUMNS)) {
+            delete.unwrap(PGStatement.class).setPrepareThreshold(-1);
+            delete.setInt(1, limit);
+            try (ResultSet rs = delete.executeQuery()) {
+                while (rs.next()) {
+                    Row row = readRow(rs);
+                    sums.computeIfAbsent(row.key(), k -> new RollupSums()).merge(row.sums());
+                    moved++;
+                }
+            }
         }
+        write(connection, UPSERT_SQL, sums);
+        return moved;
+    }
+
+    private static Map<RollupKey, RollupSums> withTotals(Map<RollupKey, RollupSums> sums) {
         Map<RollupKey, RollupSums> rows = new TreeMap<>(sums);
         for (Map.Entry<RollupKey, RollupSums> entry : sums.entrySet()) {
             rows.computeIfAbsent(entry.getKey().allClasses(), k -> new RollupSums()).merge(entry.getValue());
         }
-        try (PreparedStatement upsert = connection.prepareStatement(UPSERT_SQL)) {
+        return rows;
+    }
+
+    /** Runs {@code sql}, an insert with the 16 rollup columns as parameters, once per row, in key order. */
+    private static void write(Connection connection, String sql, Map<RollupKey, RollupSums> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
             for (Map.Entry<RollupKey, RollupSums> entry : rows.entrySet()) {
                 RollupKey key = entry.getKey();
                 RollupSums s = entry.getValue();
-                upsert.setLong(1, key.modelVersionId());
-                upsert.setTimestamp(2, Timestamp.from(key.hour()));
-                upsert.setShort(3, (short) key.topClass());
-                upsert.setLong(4, s.predictions);
-                upsert.setLong(5, s.auditFailed);
-                upsert.setDouble(6, s.confidenceSum);
-                upsert.setArray(7, longs(connection, s.confidenceHistogram));
-                upsert.setArray(8, longs(connection, s.marginHistogram));
-                upsert.setArray(9, longs(connection, s.entropyHistogram));
-                upsert.setArray(10, longs(connection, s.binCounts));
-                upsert.setArray(11, doubles(connection, s.binConfidenceSums));
-                upsert.setArray(12, longs(connection, s.labelledCounts));
-                upsert.setArray(13, doubles(connection, s.labelledConfidenceSums));
-                upsert.setArray(14, longs(connection, s.correctCounts));
-                upsert.setDouble(15, s.brierSum);
-                upsert.setDouble(16, s.nllSum);
-                upsert.addBatch();
+                insert.setLong(1, key.modelVersionId());
+                insert.setTimestamp(2, Timestamp.from(key.hour()));
+                insert.setShort(3, (short) key.topClass());
+                insert.setLong(4, s.predictions);
+                insert.setLong(5, s.auditFailed);
+                insert.setDouble(6, s.confidenceSum);
+                insert.setArray(7, longs(connection, s.confidenceHistogram));
+                insert.setArray(8, longs(connection, s.marginHistogram));
+                insert.setArray(9, longs(connection, s.entropyHistogram));
+                insert.setArray(10, longs(connection, s.binCounts));
+                insert.setArray(11, doubles(connection, s.binConfidenceSums));
+                insert.setArray(12, longs(connection, s.labelledCounts));
+                insert.setArray(13, doubles(connection, s.labelledConfidenceSums));
+                insert.setArray(14, longs(connection, s.correctCounts));
+                insert.setDouble(15, s.brierSum);
+                insert.setDouble(16, s.nllSum);
+                insert.addBatch();
             }
-            upsert.executeBatch();
+            insert.executeBatch();
         }
     }
 
@@ -125,7 +177,8 @@ public final class RollupStore {
 
     /**
      * Adds predictions that the caller has just inserted, from the values it inserted, so the
-     * ingestion path does not read its rows back. Gives the same sums as {@link #addPredictions(Connection, long[])}.
+     * ingestion path does not read its rows back. The sums go to the pending table; readers see
+     * the same totals as after {@link #addPredictions(Connection, long[])}.
      */
     public static void addPredictions(Connection connection, List<PredictionSample> samples) throws SQLException {
         Map<RollupKey, RollupSums> sums = new TreeMap<>();
@@ -139,7 +192,7 @@ public final class RollupStore {
                         sample.labelProbability());
             }
         }
-        upsert(connection, sums);
+        appendPending(connection, sums);
     }
 
     /**
@@ -204,7 +257,7 @@ public final class RollupStore {
     static List<Row> load(Connection connection, long[] versionIds, Instant fromHour, Instant toHour,
                           Integer topClass) throws SQLException {
         // Only the present bounds go into the SQL, so the planner can use the primary key's range.
-        String sql = "SELECT " + SELECT_COLUMNS + " FROM analytics_rollup WHERE model_version_id = ANY (?)"
+        String sql = "SELECT " + SELECT_COLUMNS + " FROM analytics_rollup_all WHERE model_version_id = ANY (?)"
                 + (fromHour == null ? "" : " AND hour >= ?") + (toHour == null ? "" : " AND hour < ?")
                 + (topClass == null ? " AND top_class <> " + RollupKey.ALL_CLASSES : " AND top_class = ?");
         List<Row> rows = new ArrayList<>();
@@ -222,11 +275,18 @@ public final class RollupStore {
             if (topClass != null) {
                 query.setShort(parameter, topClass.shortValue());
             }
+            // Pending rows may share a key with a rollup row or with each other, so rows are summed per key.
+            Map<RollupKey, RollupSums> byKey = new TreeMap<>();
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(readRow(rs));
+                    Row row = readRow(rs);
+                    RollupSums existing = byKey.putIfAbsent(row.key(), row.sums());
+                    if (existing != null) {
+                        existing.merge(row.sums());
+                    }
                 }
             }
+            byKey.forEach((key, sums) -> rows.add(new Row(key, sums)));
         }
         return rows;
     }
@@ -279,7 +339,7 @@ public final class RollupStore {
         if (fullFrom != null && fullTo != null && !fullFrom.isBefore(fullTo)) {
             partial.add(new Instant[] {from, to});
         } else {
-            String sql = "SELECT top_class, sum(predictions) FROM analytics_rollup WHERE model_version_id = ANY (?) "
+            String sql = "SELECT top_class, sum(predictions) FROM analytics_rollup_all WHERE model_version_id = ANY (?) "
                     + "AND top_class >= 0" + (fullFrom == null ? "" : " AND hour >= ?")
                     + (fullTo == null ? "" : " AND hour < ?") + " GROUP BY top_class";
             try (PreparedStatement query = connection.prepareStatement(sql)) {

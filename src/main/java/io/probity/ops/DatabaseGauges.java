@@ -55,10 +55,10 @@ public class DatabaseGauges {
             SELECT v.model, v.version, r.predictions, r.audit_failed, r.bin_counts, r.bin_confidence_sums,
                    r.labelled_counts, r.labelled_confidence_sums, r.correct_counts
             FROM v
-            CROSS JOIN LATERAL (SELECT m.hour FROM analytics_rollup m
+            CROSS JOIN LATERAL (SELECT m.hour FROM analytics_rollup_all m
                                 WHERE m.model_version_id = v.id AND m.top_class = -2
                                 ORDER BY m.hour DESC LIMIT 1) last
-            JOIN analytics_rollup r ON r.model_version_id = v.id AND r.top_class = -2
+            JOIN analytics_rollup_all r ON r.model_version_id = v.id AND r.top_class = -2
                  AND r.hour > last.hour - interval '24 hours'
             """;
 
