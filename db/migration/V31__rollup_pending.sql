@@ -9,7 +9,7 @@
 --
 -- Rows have the columns of analytics_rollup, including the all-classes rows (top_class -2), and
 -- several rows may share a key. Readers use analytics_rollup_all, whose rows they sum per key. One
--- SELECT of the view sees either a pending row or the rollup it was folded into, never both.
+-- SELECT of the view reads either a pending row or the rollup it was folded into, never both.
 CREATE TABLE analytics_rollup_pending (
     id                       bigserial   PRIMARY KEY,
     model_version_id         bigint      NOT NULL,

@@ -177,7 +177,7 @@ public final class RollupStore {
 
     /**
      * Adds predictions that the caller has just inserted, from the values it inserted, so the
-     * ingestion path does not read its rows back. The sums go to the pending table; readers see
+     * ingestion path does not read its rows back. The sums go to the pending table, and readers get
      * the same totals as after {@link #addPredictions(Connection, long[])}.
      */
     public static void addPredictions(Connection connection, List<PredictionSample> samples) throws SQLException {

@@ -30,13 +30,13 @@ import java.util.Map;
  * item, and headline figures per model version over the last 24 hours of event time.
  *
  * <p>A scrape reads a snapshot that is at most {@code probity.metrics.cache} old; the first gauge
- * read after that refreshes it with three queries. Per-version gauges are registered when a refresh
+ * read after that refreshes it with four queries. Per-version gauges are registered when a refresh
  * finds a new version, so a new version can first appear one scrape late.
  *
  * <p>Per-version gauges cover at most {@code probity.metrics.max-model-versions} versions (default
  * 50), the most recently created ones, so the label cardinality stays bounded however many models
  * are stored. Their window is the 24 hours of event time that end with the version's latest rollup
- * hour, read from {@code analytics_rollup}, so a version that stopped sending keeps its last figures.
+ * hour, read from {@code analytics_rollup_all}, so a version that stopped sending keeps its last figures.
  */
 @Startup
 @ApplicationScoped
@@ -92,6 +92,13 @@ public class DatabaseGauges {
         Gauge.builder("probity_review_oldest_open_age_seconds", this, gauges -> gauges.current().oldestOpenAgeSeconds)
                 .description("Age of the oldest review item in state open; 0 when none is open")
                 .register(registry);
+        Gauge.builder("probity_rollup_pending_rows", this, gauges -> gauges.current().pendingRollupRows)
+                .description("Rollup rows appended by ingestion and not yet folded into analytics_rollup; "
+                        + "a steady rise means the fold falls behind")
+                .register(registry);
+        Gauge.builder("probity_prediction_partitions", this, gauges -> gauges.current().partitions)
+                .description("Time partitions of the prediction table")
+                .register(registry);
 
         versionPredictions = MultiGauge.builder("probity_model_predictions_24h")
                 .description("Predictions of the model version in the last 24 h of event time").register(registry);
@@ -129,6 +136,8 @@ public class DatabaseGauges {
         Map<String, Long> reviewCounts = new HashMap<>();
         double oldestOpenAge = 0;
         Map<Tags, VersionFigures> versions = new LinkedHashMap<>();
+        long pendingRows;
+        long partitions;
 
         try (Connection connection = dataSource.getConnection()) {
             try (Statement statement = connection.createStatement();
@@ -144,6 +153,13 @@ public class DatabaseGauges {
                     oldestOpenAge = rows.getDouble(1);
                 }
             }
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT (SELECT count(*) FROM analytics_rollup_pending), "
+                         + "(SELECT count(*) FROM pg_inherits WHERE inhparent = 'prediction'::regclass)")) {
+                rows.next();
+                pendingRows = rows.getLong(1);
+                partitions = rows.getLong(2);
+            }
             try (PreparedStatement statement = connection.prepareStatement(VERSION_SQL)) {
                 statement.setInt(1, maxModelVersions);
                 try (ResultSet rows = statement.executeQuery()) {
@@ -154,7 +170,7 @@ public class DatabaseGauges {
                 }
             }
         }
-        return new Snapshot(now, reviewCounts, oldestOpenAge, versions);
+        return new Snapshot(now, reviewCounts, oldestOpenAge, versions, pendingRows, partitions);
     }
 
     private void publishVersions(Map<Tags, VersionFigures> versions) {
@@ -179,8 +195,8 @@ public class DatabaseGauges {
     }
 
     record Snapshot(long readAtNanos, Map<String, Long> reviewCounts, double oldestOpenAgeSeconds,
-                    Map<Tags, VersionFigures> versions) {
-        static final Snapshot EMPTY = new Snapshot(0, Map.of(), 0, Map.of());
+                    Map<Tags, VersionFigures> versions, long pendingRollupRows, long partitions) {
+        static final Snapshot EMPTY = new Snapshot(0, Map.of(), 0, Map.of(), 0, 0);
     }
 
     /** Sums of the hourly rollup rows of one version, with the 60 rollup bins merged into 15. */

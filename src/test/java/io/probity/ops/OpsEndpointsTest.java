@@ -72,6 +72,9 @@ class OpsEndpointsTest {
         assertTrue(sample(metrics, "probity_audit_failures_total{cause=\"temperature\"") >= 1);
         assertTrue(sample(metrics, "probity_review_items{state=\"open\"") >= 1, "open review items");
         assertTrue(sample(metrics, "probity_review_oldest_open_age_seconds") >= 0);
+        // The test profile folds every hour, so this request's rollup sums are still pending.
+        assertTrue(sample(metrics, "probity_rollup_pending_rows") >= 1, "pending rollup rows");
+        assertTrue(sample(metrics, "probity_prediction_partitions") >= 3, "partitions: this month and 2 ahead");
 
         String labels = "{" + versionLabels + ",version=\"2026.06\"";
         double predictions = sample(metrics, "probity_model_predictions_24h" + labels);
