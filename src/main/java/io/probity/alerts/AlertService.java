@@ -170,7 +170,7 @@ public class AlertService {
         }
         String reason = rule.metric() + " = " + figure.value() + (breach ? " is " : " is no longer ")
                 + rule.comparison() + " " + rule.threshold() + " over " + rule.window() + " ("
-                + figure.count() + " predictions)";
+                + figure.count() + (rule.metric().equals("rejectionRate") ? " records)" : " predictions)");
         transition(stored, state, next, value, figure.count(), figure.windowEnd(), nextBreaches, reason);
     }
 

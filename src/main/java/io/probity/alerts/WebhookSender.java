@@ -214,7 +214,10 @@ public class WebhookSender {
                 error = "HTTP status " + status;
             }
         } catch (IOException | IllegalArgumentException e) {
-            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            // ConnectException from HttpClient has no message; its cause names the refusal or the timeout.
+            Throwable cause = e.getMessage() == null && e.getCause() != null ? e.getCause() : e;
+            error = cause.getClass().getSimpleName() + ": " + (cause.getMessage() == null ? "no detail"
+                    : cause.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             release(claim);

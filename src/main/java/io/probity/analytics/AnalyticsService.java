@@ -47,6 +47,8 @@ public class AnalyticsService {
     /** The metric names that {@link #timeSeries} accepts. */
     public static final List<String> METRICS = List.of("count", "labelledCount", "accuracy", "meanConfidence", "ece",
             "psi", "estimatedAccuracy", "auditFailureRate");
+    /** The spelling of {@code labelledCount} that the metrics and models endpoints use, accepted too. */
+    static final String LABELED_COUNT = "labeledCount";
     /** The maximum number of points of a time series. */
     public static final int MAX_POINTS = 24 * 92;
 
@@ -193,7 +195,7 @@ public class AnalyticsService {
                     + ", separated by commas");
         }
         for (String metric : metrics) {
-            if (!METRICS.contains(metric)) {
+            if (!METRICS.contains(metric) && !LABELED_COUNT.equals(metric)) {
                 throw ApiException.badRequest("metric \"" + metric + "\" is not supported; send one or more of "
                         + METRICS + ", separated by commas");
             }
@@ -296,7 +298,7 @@ public class AnalyticsService {
         for (String metric : metrics) {
             double value = switch (metric) {
                 case "count" -> sums.predictions();
-                case "labelledCount" -> sums.labelled();
+                case "labelledCount", LABELED_COUNT -> sums.labelled();
                 case "accuracy" -> sums.reliability(CALIBRATION_BINS).accuracy();
                 case "meanConfidence" -> sums.meanConfidence();
                 case "ece" -> sums.reliability(CALIBRATION_BINS).ece();

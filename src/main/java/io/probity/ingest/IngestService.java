@@ -108,9 +108,12 @@ public class IngestService {
         alertScheduler.predictionsStored(storedVersions);
 
         int duplicateCount = records.size() - accepted - rejected;
-        if (rejected > 0 || duplicateCount > 0) {
+        // Duplicates alone are routine (client retries, a demo replay after a restart), so they log at debug.
+        if (rejected > 0) {
             LOG.infof("Ingested %d records: %d accepted, %d duplicates, %d rejected", records.size(), accepted,
                     duplicateCount, rejected);
+        } else if (duplicateCount > 0) {
+            LOG.debugf("Ingested %d records: %d accepted, %d duplicates", records.size(), accepted, duplicateCount);
         }
         IngestResponse response = new IngestResponse(accepted, duplicateCount, rejected, List.of(results));
         metrics.record(response);

@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -113,6 +115,15 @@ public class DatabaseGauges {
         versionAuditFailureRatio = MultiGauge.builder("probity_model_audit_failure_ratio_24h")
                 .description("Fraction of predictions with audit verdict fail in the last 24 h of event time")
                 .register(registry);
+    }
+
+    /**
+     * Reads the first snapshot at start-up. The per-version gauges are registered by a read, and a
+     * scrape lists the meters before it reads any gauge, so without this the first scrape after a
+     * start had none of them.
+     */
+    void readAtStart(@Observes StartupEvent event) {
+        current();
     }
 
     /** Returns the cached snapshot, reading a new one when it is older than the cache duration. */

@@ -186,6 +186,15 @@ class AnalyticsApiTest {
     }
 
     @Test
+    void timeseriesAcceptsBothLabelledSpellings() throws Exception {
+        JsonNode series = get("/api/v1/models/" + model + "/timeseries", "metric", "labelledCount,labeledCount",
+                "interval", "day", "from", REFERENCE_FROM, "to", SHIFTED_TO);
+        JsonNode firstDay = series.get("points").get(0).get("values");
+        assertEquals(144, firstDay.get("labelledCount").asLong());
+        assertEquals(144, firstDay.get("labeledCount").asLong());
+    }
+
+    @Test
     void timeseriesRejectsUnknownMetric() {
         api().queryParam("metric", "f1").get("/api/v1/models/" + model + "/timeseries").then().statusCode(400)
                 .body("message", containsString("\"f1\""));
