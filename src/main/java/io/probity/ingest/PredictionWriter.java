@@ -38,8 +38,9 @@ import java.util.Set;
  * nothing is stored twice and nothing partial is kept. Keys are inserted in sorted order, so two
  * batches lock shared keys in the same order.
  *
- * <p>The rollup upserts run last, just before the commit, because concurrent batches of live traffic
- * share the current hour's rollup rows and wait for each other's row locks until commit.
+ * <p>The batch's rollup sums are appended to the pending table ({@link RollupStore#appendPending}),
+ * which takes no lock that a concurrent batch waits for, and a background fold adds them to the
+ * rollups. Event times without a partition get one before the transaction starts.
  */
 @ApplicationScoped
 public class PredictionWriter {
