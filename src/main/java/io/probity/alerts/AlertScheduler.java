@@ -1,5 +1,6 @@
 package io.probity.alerts;
 
+import io.probity.ops.DaemonThreads;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,11 +39,7 @@ public class AlertScheduler {
     private volatile ScheduledExecutorService executor;
 
     void start(@Observes StartupEvent event) {
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "probity-alerts");
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = DaemonThreads.scheduler("probity-alerts");
         executor.scheduleWithFixedDelay(this::evaluateAll, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
         LOG.infof("Alert rules are evaluated every %s and after each ingested batch", interval);

@@ -1,6 +1,7 @@
 package io.probity.analytics;
 
 import io.agroal.api.AgroalDataSource;
+import io.probity.ops.DaemonThreads;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -44,11 +44,7 @@ public class RollupFolder {
     private volatile ScheduledExecutorService executor;
 
     void start(@Observes StartupEvent event) {
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "probity-rollup-fold");
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = DaemonThreads.scheduler("probity-rollup-fold");
         executor.scheduleWithFixedDelay(this::foldAll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

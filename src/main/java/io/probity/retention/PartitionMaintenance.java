@@ -1,5 +1,6 @@
 package io.probity.retention;
 
+import io.probity.ops.DaemonThreads;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,7 +11,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -38,11 +38,7 @@ public class PartitionMaintenance {
                 partitions.retention().map(period -> period + " (older partitions are dropped, rollups kept)")
                         .orElse("none (every prediction is kept)"));
         run();
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "probity-partitions");
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = DaemonThreads.scheduler("probity-partitions");
         executor.scheduleWithFixedDelay(this::run, checkInterval.toMillis(), checkInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
