@@ -2,9 +2,10 @@ package io.probity.alerts;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
 import io.probity.support.Accounts;
 import io.probity.support.TestData;
+import io.probity.support.WebhookReceiver;
+import io.probity.support.WebhookReceiver.Received;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -14,14 +15,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
@@ -39,36 +38,23 @@ class AlertsApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "test-webhook-secret";
 
-    /** One request the webhook server received. */
-    record Received(String path, byte[] body, String signature) {
-    }
-
-    private static HttpServer server;
-    private static final List<Received> received = new CopyOnWriteArrayList<>();
+    private static WebhookReceiver receiver;
     private static final AtomicInteger flakyCalls = new AtomicInteger();
 
     @BeforeAll
     static void startWebhookServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String path = exchange.getRequestURI().getPath();
-            received.add(new Received(path, body, exchange.getRequestHeaders().getFirst("X-Probity-Signature")));
-            // The flaky endpoint fails its first call, so the sender has to retry.
-            int status = path.startsWith("/flaky") && flakyCalls.getAndIncrement() == 0 ? 500 : 200;
-            exchange.sendResponseHeaders(status, -1);
-            exchange.close();
-        });
-        server.start();
+        // The flaky endpoint fails its first call, so the sender has to retry.
+        receiver = WebhookReceiver.start(path -> path.startsWith("/flaky") && flakyCalls.getAndIncrement() == 0
+                ? 500 : 200);
     }
 
     @AfterAll
     static void stopWebhookServer() {
-        server.stop(0);
+        receiver.stop();
     }
 
     private static String hook(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return receiver.url(path);
     }
 
     private static RequestSpecification api() {
@@ -125,16 +111,7 @@ class AlertsApiTest {
     }
 
     private static List<Received> awaitRequests(String path, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            List<Received> matching = received.stream().filter(r -> r.path().equals(path)).toList();
-            if (matching.size() >= count) {
-                return matching;
-            }
-            Thread.sleep(50);
-        }
-        fail("the webhook server received fewer than " + count + " requests on " + path + ": " + received);
-        return null;
+        return receiver.await(path, count);
     }
 
     @Test

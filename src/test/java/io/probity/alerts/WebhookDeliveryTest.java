@@ -1,9 +1,10 @@
 package io.probity.alerts;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.agroal.api.AgroalDataSource;
 import io.probity.support.TestData;
+import io.probity.support.WebhookReceiver;
+import io.probity.support.WebhookReceiver.Received;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,8 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -48,12 +46,7 @@ class WebhookDeliveryTest {
     private static final String SECRET = "test-webhook-secret";
     private static final long SLOW_MILLIS = 3000;
 
-    /** One request the webhook server received, with the status it was sent. */
-    record Received(String path, byte[] body, String signature, int status) {
-    }
-
-    private static HttpServer server;
-    private static final List<Received> received = new CopyOnWriteArrayList<>();
+    private static WebhookReceiver receiver;
     private static final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private static final AtomicBoolean slowInProgress = new AtomicBoolean();
 
@@ -65,14 +58,8 @@ class WebhookDeliveryTest {
 
     @BeforeAll
     static void startWebhookServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        // Several handler threads, so that a slow request does not hold up the server itself.
-        server.setExecutor(Executors.newFixedThreadPool(8));
-        server.createContext("/", exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String path = exchange.getRequestURI().getPath();
+        receiver = WebhookReceiver.start(path -> {
             int call = calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
-            int status = path.startsWith("/fail-twice") && call <= 2 ? 500 : 200;
             if (path.startsWith("/slow")) {
                 slowInProgress.set(true);
                 try {
@@ -82,21 +69,17 @@ class WebhookDeliveryTest {
                 }
                 slowInProgress.set(false);
             }
-            received.add(new Received(path, body, exchange.getRequestHeaders().getFirst("X-Probity-Signature"),
-                    status));
-            exchange.sendResponseHeaders(status, -1);
-            exchange.close();
+            return path.startsWith("/fail-twice") && call <= 2 ? 500 : 200;
         });
-        server.start();
     }
 
     @AfterAll
     static void stopWebhookServer() {
-        server.stop(0);
+        receiver.stop();
     }
 
     private static String hook(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return receiver.url(path);
     }
 
     private static RequestSpecification api() {
@@ -175,20 +158,11 @@ class WebhookDeliveryTest {
     }
 
     private static List<Received> awaitRequests(String path, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            List<Received> matching = requests(path);
-            if (matching.size() >= count) {
-                return matching;
-            }
-            Thread.sleep(20);
-        }
-        fail("the webhook server received fewer than " + count + " requests on " + path + ": " + requests(path));
-        return null;
+        return receiver.await(path, count);
     }
 
     private static List<Received> requests(String path) {
-        return received.stream().filter(r -> r.path().equals(path)).toList();
+        return receiver.requests(path);
     }
 
     private void awaitState(long transitionId, String state) throws Exception {
