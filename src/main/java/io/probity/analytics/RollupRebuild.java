@@ -57,9 +57,10 @@ public class RollupRebuild {
      * Replaces the rollups of one model version with sums over all of its stored predictions. Rollup
      * hours before the oldest partition of {@code prediction} are kept: retention dropped their rows.
      *
-     * <p>The transaction locks {@code analytics_rollup} and its pending table against writes (SHARE ROW EXCLUSIVE) before it
-     * reads, so an ingestion or label transaction either committed before the rebuild read its rows
-     * or waits and adds its sums after the rebuild commits; none is counted twice or lost.
+     * <p>The transaction locks {@code analytics_rollup} and its pending table against writes (SHARE ROW
+     * EXCLUSIVE) before it reads. An ingestion or label transaction therefore either committed before
+     * the rebuild read its rows, or waits and adds its sums after the rebuild commits, so none is
+     * counted twice or lost.
      *
      * @return the number of rollup rows written
      */

@@ -95,9 +95,13 @@ final class BinaryCopyEncoder {
     }
 
     void writeTimestamp(Instant value) {
-        long micros = Math.addExact(Math.multiplyExact(value.getEpochSecond(), 1_000_000L), value.getNano() / 1_000);
         writeInt(8);
-        writeLong(micros - POSTGRES_EPOCH_MICROS);
+        writeLong(epochMicros(value) - POSTGRES_EPOCH_MICROS);
+    }
+
+    /** Returns microseconds since 1970-01-01T00:00Z, truncated, as a timestamptz column stores an instant. */
+    static long epochMicros(Instant value) {
+        return Math.addExact(Math.multiplyExact(value.getEpochSecond(), 1_000_000L), value.getNano() / 1_000);
     }
 
     /** Writes a one-dimensional {@code double precision[]}; NaN and infinities are stored as such. */

@@ -154,9 +154,8 @@ public class PredictionWriter {
             models[k] = row.model();
             predictionIds[k] = row.predictionId();
             pks[k] = ids[i];
-            // The COPY stores the event time in whole microseconds, truncated, and the key must match it.
-            micros[k] = Math.addExact(Math.multiplyExact(row.eventTime().getEpochSecond(), 1_000_000L),
-                    row.eventTime().getNano() / 1_000);
+            // The key must hold the same microseconds as the row that the COPY stores.
+            micros[k] = BinaryCopyEncoder.epochMicros(row.eventTime());
             rowByPk.put(ids[i], i);
         }
 
