@@ -132,17 +132,31 @@ public class ReviewQueries {
         return new QueueSummary(counts, oldestOpen);
     }
 
+    /**
+     * An item's history, oldest action first. Routing stores no history row for {@code queued}
+     * (ingestion would write one per queued prediction); that first entry is derived from the item
+     * row, with no history id, unless the database holds a stored one from before.
+     */
+    private static final String HISTORY_SQL = "SELECT NULL::bigint, i.id, i.created_at, 'router', 'queued', NULL, "
+            + "jsonb_build_object('state', 'open', 'rule', i.rule, 'ruleSetRevision', i.rule_set_revision, "
+            + "'priority', i.priority, 'inclusionProbability', i.inclusion_probability)::text, NULL, 0 AS part "
+            + "FROM review_item i WHERE i.id = ? "
+            + "AND NOT EXISTS (SELECT 1 FROM review_history h WHERE h.item_id = i.id AND h.action = 'queued') "
+            + "UNION ALL "
+            + "SELECT id, item_id, at, actor, action, before::text, after::text, note, 1 FROM review_history "
+            + "WHERE item_id = ? ORDER BY part, 1";
+
     /** Returns an item's history, oldest action first. */
     public List<ReviewHistoryEntry> history(long itemId) {
         List<ReviewHistoryEntry> entries = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement query = connection.prepareStatement(
-                     "SELECT id, item_id, at, actor, action, before::text, after::text, note FROM review_history "
-                             + "WHERE item_id = ? ORDER BY id")) {
+             PreparedStatement query = connection.prepareStatement(HISTORY_SQL)) {
             query.setLong(1, itemId);
+            query.setLong(2, itemId);
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    entries.add(new ReviewHistoryEntry(rs.getLong(1), rs.getLong(2), rs.getTimestamp(3).toInstant(),
+                    long id = rs.getLong(1);
+                    entries.add(new ReviewHistoryEntry(rs.wasNull() ? null : id, rs.getLong(2), rs.getTimestamp(3).toInstant(),
                             rs.getString(4), rs.getString(5), json(rs.getString(6)), json(rs.getString(7)),
                             rs.getString(8)));
                 }

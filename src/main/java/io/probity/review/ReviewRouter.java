@@ -67,15 +67,11 @@ public class ReviewRouter {
             return 0;
         }
 
-        // One statement inserts the items and their "queued" history rows.
-        String sql = "WITH queued AS (INSERT INTO review_item (prediction_pk, model_version_id, rule, "
-                + "rule_set_revision, priority, inclusion_probability) "
-                + "SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::int[], ?::float8[]) "
-                + "RETURNING id, rule, rule_set_revision, priority, inclusion_probability) "
-                + "INSERT INTO review_history (item_id, actor, action, before, after) "
-                + "SELECT id, 'router', 'queued', NULL, jsonb_build_object('state', 'open', 'rule', rule, "
-                + "'ruleSetRevision', rule_set_revision, 'priority', priority, "
-                + "'inclusionProbability', inclusion_probability) FROM queued";
+        // The "queued" history entry is not stored: ReviewQueries.history derives it from the item row,
+        // which saves a row, three index entries and a foreign-key check per queued prediction.
+        String sql = "INSERT INTO review_item (prediction_pk, model_version_id, rule, rule_set_revision, priority, "
+                + "inclusion_probability) "
+                + "SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::int[], ?::float8[])";
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
             insert.setArray(1, connection.createArrayOf("bigint", predictionPks.toArray()));
             insert.setArray(2, connection.createArrayOf("bigint", versionIds.toArray()));

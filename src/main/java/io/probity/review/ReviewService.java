@@ -288,11 +288,12 @@ public class ReviewService {
         return inTransaction(connection -> {
             Locked item = lock(connection, id);
             JsonNode[] last = lastAction(connection, id);
-            String lastAction = last == null ? null : last[0].asText();
+            // An item without stored history rows has only its derived "queued" entry.
+            String lastAction = last == null ? "queued" : last[0].asText();
             boolean isDecision = List.of("resolve", "skip", "escalate").contains(lastAction);
             if (!isDecision || !actor.name().equals(last[1].asText())) {
                 throw conflict("nothing-to-undo", "Review item " + id + " has no decision of " + actor.name()
-                        + " to undo: its last action is " + lastAction + (last == null ? "" : " by " + last[1].asText()),
+                        + " to undo: its last action is " + lastAction + " by " + (last == null ? "router" : last[1].asText()),
                         item);
             }
             if (!item.leaseValid()) {

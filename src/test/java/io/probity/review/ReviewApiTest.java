@@ -243,6 +243,14 @@ class ReviewApiTest {
             assertEquals(expected[i][3], entry.get("after").get("state").asText(), "state after entry " + i);
             assertTrue(entry.hasNonNull("at"), "time of entry " + i);
         }
+        // The queued entry is derived from the item row (its fields do not change), not stored.
+        JsonNode queued = history.get(0);
+        assertTrue(queued.get("id").isNull(), queued.toString());
+        assertEquals(1.0, queued.get("after").get("inclusionProbability").asDouble(), queued.toString());
+        assertTrue(queued.get("after").has("rule"), queued.toString());
+        for (int i = 1; i < expected.length; i++) {
+            assertTrue(history.get(i).get("id").asLong() > history.get(i - 1).get("id").asLong(0), "ids in order");
+        }
         assertEquals("hard one", history.get(4).get("note").asText());
         assertEquals("a", history.get(6).get("after").get("label").asText());
         assertTrue(history.get(6).get("before").has("prediction"), "resolve keeps the previous label for undo");
@@ -317,6 +325,27 @@ class ReviewApiTest {
                 .then().statusCode(200).body("$", hasSize(0));
         as("dora").queryParam("minAgeMinutes", "-5").get("/api/v1/review/items")
                 .then().statusCode(400).body("message", containsString("minAgeMinutes \"-5\""));
+    }
+
+    @Test
+    void storedQueuedEntryIsNotRepeated() throws Exception {
+        // Databases written before routing stopped storing "queued" rows still hold them.
+        String model = TestData.uniqueModel("review-stored-queued");
+        ingest(lowConfidence(model, "p", 1));
+        long id = claimNext("alice", model);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO review_history (item_id, at, actor, "
+                     + "action, after) VALUES (?, now() - interval '1 minute', 'router', 'queued', '{\"state\":\"open\"}')")) {
+            insert.setLong(1, id);
+            insert.executeUpdate();
+        }
+
+        JsonNode history = JSON.valueToTree(as("alice").get("/api/v1/review/items/" + id + "/history")
+                .then().statusCode(200).extract().as(List.class));
+        assertEquals(2, history.size(), history.toString());
+        assertEquals(List.of("claim", "queued"), List.of(history.get(0).get("action").asText(),
+                history.get(1).get("action").asText()), "stored rows in id order, and no derived entry");
+        assertTrue(history.get(1).get("id").isNumber(), history.toString());
     }
 
     @Test
