@@ -99,39 +99,23 @@ public final class RawCopyBaseline {
             long[] ids = PredictionWriter.allocateIds(connection, rows.size());
             InputStream data = PredictionWriter.encode(rows, ids, Instant.now()).finish();
             copyData.add(data.readAllBytes());
-            keyData.add(encodeKeys(rows, ids).finish().readAllBytes());
+            keyData.add(PredictionWriter.encodeKeys(rows, ids, PredictionWriter.keyOrder(rows)).finish().readAllBytes());
             rowCount += rows.size();
         }
         return new PreparedBatches(copyData, keyData, rowCount, passed, queued);
     }
 
     /**
-     * Writes one encoded batch: its idempotency keys with {@link #KEY_COPY_SQL}, its rows with
+     * Writes one encoded batch: its idempotency keys with {@link PredictionWriter#KEY_COPY_SQL}, its rows with
      * {@link PredictionWriter#COPY_SQL}, then commits. These are the two tables that every stored
      * prediction needs.
      */
     public static void copy(Connection connection, byte[] keyData, byte[] copyData) throws SQLException, IOException {
         connection.setAutoCommit(false);
-        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(KEY_COPY_SQL, new ByteArrayInputStream(keyData));
+        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(PredictionWriter.KEY_COPY_SQL, new ByteArrayInputStream(keyData));
         connection.unwrap(PGConnection.class).getCopyAPI().copyIn(PredictionWriter.COPY_SQL,
                 new ByteArrayInputStream(copyData));
         connection.commit();
-    }
-
-    static final String KEY_COPY_SQL = "COPY prediction_key (model, prediction_id, prediction_pk, event_time) "
-            + "FROM STDIN (FORMAT binary)";
-
-    private static BinaryCopyEncoder encodeKeys(List<PredictionRow> rows, long[] ids) {
-        BinaryCopyEncoder encoder = new BinaryCopyEncoder(rows.size() * 96);
-        for (int i = 0; i < rows.size(); i++) {
-            PredictionRow row = rows.get(i);
-            encoder.startRow(4);
-            encoder.writeText(row.model());
-            encoder.writeText(row.predictionId());
-            encoder.writeBigint(ids[i]);
-            encoder.writeTimestamp(row.eventTime());
-        }
-        return encoder;
     }
 
     /** A registry that knows one model version and never touches the database. */
