@@ -1,19 +1,27 @@
 package io.probity.analytics;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.probity.support.TestData;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Iterator;
+import java.util.Locale;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -25,6 +33,9 @@ class RollupFoldTest {
 
     @Inject
     RollupFolder folder;
+
+    @Inject
+    RollupRebuild rebuild;
 
     @Inject
     AgroalDataSource dataSource;
@@ -58,9 +69,70 @@ class RollupFoldTest {
                 .then().statusCode(200).extract().path("count");
         int first = io.restassured.path.json.JsonPath.from(before).getInt("count");
         assertEquals(2 * first, count);
+        String twice = metrics(metricsPath);
         folder.foldAll();
-        assertEquals(2 * first, (int) given().header("X-API-Key", TestData.API_KEY).get(metricsPath)
-                .then().statusCode(200).extract().path("count"));
+        assertEquals(twice, metrics(metricsPath), "the fold into existing rollup rows changed the metrics");
+
+        // Changed labels append negative and positive sums; folding them rewrites the stored rows.
+        StringBuilder labels = new StringBuilder("[");
+        for (int i = 0; i < 200; i++) {
+            String predictionId = String.format(Locale.ROOT, "ref-%05d", i);
+            labels.append(i == 0 ? "" : ",").append("{\"model\":\"").append(model).append("\",\"predictionId\":\"")
+                    .append(predictionId).append("\",\"label\":\"").append(i % 10).append("\"}");
+        }
+        given().header("X-API-Key", TestData.API_KEY).contentType("application/json").body(labels.append("]").toString())
+                .post("/api/v1/labels").then().statusCode(200).body("rejected", equalTo(0));
+        String relabelled = metrics(metricsPath);
+        assertNotEquals(twice, relabelled, "the new labels did not change the metrics");
+        assertTrue(pendingRows(model) > 0, "the label change left no pending rows");
+        folder.foldAll();
+        assertEquals(0, pendingRows(model));
+        assertEquals(relabelled, metrics(metricsPath), "folding the label changes changed the metrics");
+
+        // Sums folded batch by batch equal sums rebuilt from the stored predictions in one pass.
+        rebuild.rebuild(versionId(model));
+        assertSameFigures(relabelled, metrics(metricsPath));
+    }
+
+    private static String metrics(String path) {
+        return given().header("X-API-Key", TestData.API_KEY).get(path).then().statusCode(200).extract().asString();
+    }
+
+    /** Compares two metrics bodies: equal structure and counts, numbers within 1e-12 (summation order differs). */
+    private static void assertSameFigures(String expected, String actual) {
+        try {
+            ObjectMapper json = new ObjectMapper();
+            assertSameNode("$", json.readTree(expected), json.readTree(actual));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void assertSameNode(String path, JsonNode expected,
+                                       JsonNode actual) {
+        if (expected.isFloatingPointNumber() && actual.isNumber()) {
+            assertEquals(expected.doubleValue(), actual.doubleValue(), 1e-12, path);
+        } else if (expected.isContainerNode()) {
+            assertEquals(expected.size(), actual.size(), path + " size");
+            Iterator<String> names = expected.fieldNames();
+            if (expected.isObject()) {
+                while (names.hasNext()) {
+                    String name = names.next();
+                    assertTrue(actual.has(name), path + "." + name + " missing");
+                    assertSameNode(path + "." + name, expected.get(name), actual.get(name));
+                }
+            } else {
+                for (int i = 0; i < expected.size(); i++) {
+                    assertSameNode(path + "[" + i + "]", expected.get(i), actual.get(i));
+                }
+            }
+        } else {
+            assertEquals(expected, actual, path);
+        }
+    }
+
+    private long versionId(String model) throws SQLException {
+        return count("SELECT id FROM model_version WHERE model = ?", model);
     }
 
     private long pendingRows(String model) throws SQLException {
