@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +38,7 @@ import java.util.Set;
  * stored). The keys it inserted are the new predictions; the others are reported as duplicates. A
  * concurrent request that sends the same key waits on that row until this transaction ends, then
  * finds it (commit) or inserts it (rollback), so nothing is stored twice and nothing partial is kept.
- * Keys are written in sorted order, so two batches wait for shared keys in the same order.
+ * Keys are written in one fixed order, so two batches wait for shared keys in the same order.
  *
  * <p>The batch's rollup sums are appended to the pending table ({@link RollupStore#appendPending}),
  * which takes no lock that a concurrent batch waits for, and a background fold adds them to the
@@ -138,11 +139,11 @@ public class PredictionWriter {
      * new. Rows must have distinct keys.
      *
      * <p>A batch without stored keys, the usual case, takes one binary {@code COPY} inside a
-     * savepoint: about half the server time and WAL of {@code INSERT ... ON CONFLICT}, which writes
-     * every row on its own. When the {@code COPY} meets a stored key (a retried request, or a
+     * savepoint. In the load test it took about a third less PostgreSQL time than
+     * {@code INSERT ... ON CONFLICT}, which inserts and checks every row on its own. When the {@code COPY} meets a stored key (a retried request, or a
      * concurrent one with the same key that commits first), the savepoint is rolled back and the keys
      * go in with {@code ON CONFLICT DO NOTHING}, whose returned keys are the new ones. Both write the
-     * keys in sorted order.
+     * keys in the order of {@link #keyOrder}.
      */
     private static boolean[] reserveKeys(Connection connection, List<PredictionRow> rows, long[] ids)
             throws SQLException {
@@ -165,20 +166,50 @@ public class PredictionWriter {
         return fresh;
     }
 
-    /** Returns the row indexes sorted by key, the order in which every writer stores keys. */
+    /**
+     * Returns the row indexes in the order in which every writer stores keys: by the hash of the key,
+     * then by model and prediction id when hashes are equal. Any fixed total order keeps concurrent
+     * batches from waiting on each other's keys in a cycle. Sorting packed hashes as primitives
+     * avoids comparing the strings, which took 4 % of the server's CPU samples in the load test.
+     */
     static int[] keyOrder(List<PredictionRow> rows) {
         int n = rows.size();
-        String[] sortKeys = new String[n];
+        long[] packed = new long[n];
         for (int i = 0; i < n; i++) {
-            // '\u0000' cannot occur in a PostgreSQL text value, so it separates model and id unambiguously.
-            sortKeys[i] = rows.get(i).model() + '\u0000' + rows.get(i).predictionId() + '\u0000' + i;
+            // The high 32 bits order by hash (String caches it); the low 32 bits carry the row index.
+            packed[i] = ((long) keyHash(rows.get(i)) << 32) | i;
         }
-        Arrays.sort(sortKeys);
+        Arrays.sort(packed);
+
         int[] order = new int[n];
         for (int k = 0; k < n; k++) {
-            order[k] = Integer.parseInt(sortKeys[k], sortKeys[k].lastIndexOf('\u0000') + 1, sortKeys[k].length(), 10);
+            order[k] = (int) packed[k];
+        }
+        // Rows with equal hashes (rare) are put in key order, so the order does not depend on the batch.
+        Comparator<Integer> byKey = Comparator.comparing((Integer i) -> rows.get(i).model())
+                .thenComparing(i -> rows.get(i).predictionId());
+        for (int start = 0; start < n; ) {
+            int end = start + 1;
+            while (end < n && packed[end] >>> 32 == packed[start] >>> 32) {
+                end++;
+            }
+            if (end - start > 1) {
+                Integer[] tied = new Integer[end - start];
+                for (int k = start; k < end; k++) {
+                    tied[k - start] = order[k];
+                }
+                Arrays.sort(tied, byKey);
+                for (int k = start; k < end; k++) {
+                    order[k] = tied[k - start];
+                }
+            }
+            start = end;
         }
         return order;
+    }
+
+    private static int keyHash(PredictionRow row) {
+        return 31 * row.model().hashCode() + row.predictionId().hashCode();
     }
 
     /**
@@ -200,7 +231,8 @@ public class PredictionWriter {
 
     /**
      * Inserts the keys with {@code ON CONFLICT DO NOTHING} and returns, per row, whether its key was
-     * inserted. A key that a concurrent transaction holds waits for that transaction to end.
+     * inserted. A key that a concurrent transaction has inserted but not committed makes this insert
+     * wait until that transaction ends.
      */
     private static boolean[] insertNewKeys(Connection connection, List<PredictionRow> rows, long[] ids, int[] order)
             throws SQLException {

@@ -1,7 +1,9 @@
 package io.probity.review;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Kinds of review routing rule, with the JSON name of each and the priority an item gets when
@@ -19,6 +21,10 @@ public enum RuleType {
     public static final String SAMPLE = "sample";
     /** Priority of items queued only by the random sample. */
     public static final int SAMPLE_PRIORITY = 0;
+
+    /** Types by JSON name; routing looks up each rule's type for every candidate. */
+    private static final Map<String, RuleType> BY_JSON_NAME = Arrays.stream(values())
+            .collect(Collectors.toUnmodifiableMap(RuleType::jsonName, type -> type));
 
     private final String jsonName;
     private final boolean hasThreshold;
@@ -44,7 +50,7 @@ public enum RuleType {
 
     /** Finds the type with a JSON name, case-sensitively. */
     public static Optional<RuleType> fromJson(String name) {
-        return Arrays.stream(values()).filter(type -> type.jsonName.equals(name)).findFirst();
+        return Optional.ofNullable(name == null ? null : BY_JSON_NAME.get(name));
     }
 
     /** Returns the JSON names of all types, for error messages. */
