@@ -100,7 +100,7 @@ public class RollupRebuild {
                         }
                     }
                 }
-                RollupStore.upsert(connection, sums);
+                RollupStore.addLocked(connection, sums);
                 connection.commit();
                 LOG.infof("Rebuilt %d rollup rows of model version %d from %d predictions in %d ms", sums.size(),
                         modelVersionId, predictions, (System.nanoTime() - started) / 1_000_000);

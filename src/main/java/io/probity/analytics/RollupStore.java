@@ -3,9 +3,6 @@ package io.probity.analytics;
 import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
 
-import java.nio.ByteBuffer;
-
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,12 +20,11 @@ import java.util.TreeMap;
  * change in the same transaction as the predictions and labels they summarise.
  *
  * <p>Ingestion and label changes append their sums to {@code analytics_rollup_pending}
- * ({@link #appendPending}), and {@link #fold} later adds them to {@code analytics_rollup} under a
- * table lock that keeps other writers out. The rebuild writes with upserts that add to the stored sums
- * ({@code ON CONFLICT DO UPDATE} with element-wise array addition), so two transactions that touch
- * the same row serialise on its row lock and neither update is lost. Rows are written and locked in
- * primary-key order, so two transactions lock shared rows in the same order. Reads go through the
- * view {@code analytics_rollup_all} and sum the rows of each key.
+ * ({@link #appendPending}), and {@link #fold} later adds them to {@code analytics_rollup}. The fold
+ * and the rebuild, the only writers of {@code analytics_rollup}, add to stored rows under a table
+ * lock that keeps other writers out, so no update is lost. Reads go through the view
+ * {@code analytics_rollup_all} and sum the rows of each key. The eight 60-bin arrays of a row are
+ * stored packed in one {@code bytea} column ({@link RollupBins}).
  */
 public final class RollupStore {
 
@@ -36,54 +32,23 @@ public final class RollupStore {
     static final String PREDICTION_COLUMNS = "p.model_version_id, p.event_time, p.top_class, p.verdict, "
             + "p.confidence, p.margin, p.entropy, p.sum_squares, p.label, p.label_probability";
 
-    private static final String UPSERT_SQL = "INSERT INTO analytics_rollup AS r (model_version_id, hour, top_class, "
-            + "predictions, audit_failed, confidence_sum, confidence_histogram, margin_histogram, entropy_histogram, "
-            + "bin_counts, bin_confidence_sums, labelled_counts, labelled_confidence_sums, correct_counts, "
-            + "brier_sum, nll_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            + "ON CONFLICT (model_version_id, hour, top_class) DO UPDATE SET "
-            + "predictions = r.predictions + EXCLUDED.predictions, "
-            + "audit_failed = r.audit_failed + EXCLUDED.audit_failed, "
-            + "confidence_sum = r.confidence_sum + EXCLUDED.confidence_sum, "
-            + "confidence_histogram = analytics_add(r.confidence_histogram, EXCLUDED.confidence_histogram), "
-            + "margin_histogram = analytics_add(r.margin_histogram, EXCLUDED.margin_histogram), "
-            + "entropy_histogram = analytics_add(r.entropy_histogram, EXCLUDED.entropy_histogram), "
-            + "bin_counts = analytics_add(r.bin_counts, EXCLUDED.bin_counts), "
-            + "bin_confidence_sums = analytics_add(r.bin_confidence_sums, EXCLUDED.bin_confidence_sums), "
-            + "labelled_counts = analytics_add(r.labelled_counts, EXCLUDED.labelled_counts), "
-            + "labelled_confidence_sums = analytics_add(r.labelled_confidence_sums, EXCLUDED.labelled_confidence_sums), "
-            + "correct_counts = analytics_add(r.correct_counts, EXCLUDED.correct_counts), "
-            + "brier_sum = r.brier_sum + EXCLUDED.brier_sum, nll_sum = r.nll_sum + EXCLUDED.nll_sum";
+    /** The stored columns, in the order in which {@link #write} binds them. */
+    private static final String COLUMNS = "model_version_id, hour, top_class, predictions, audit_failed, "
+            + "confidence_sum, bins, brier_sum, nll_sum";
 
-    /** Overwrites one stored row with the 16 rollup columns, bound in the order of {@link #write}. */
+    private static final String INSERT_SQL = "INSERT INTO analytics_rollup (" + COLUMNS + ") "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** Overwrites the sums of one stored row; the parameters are bound as for {@link #INSERT_SQL}. */
     private static final String REPLACE_SQL = "UPDATE analytics_rollup r SET predictions = v.predictions, "
-            + "audit_failed = v.audit_failed, confidence_sum = v.confidence_sum, "
-            + "confidence_histogram = v.confidence_histogram, margin_histogram = v.margin_histogram, "
-            + "entropy_histogram = v.entropy_histogram, bin_counts = v.bin_counts, "
-            + "bin_confidence_sums = v.bin_confidence_sums, labelled_counts = v.labelled_counts, "
-            + "labelled_confidence_sums = v.labelled_confidence_sums, correct_counts = v.correct_counts, "
+            + "audit_failed = v.audit_failed, confidence_sum = v.confidence_sum, bins = v.bins, "
             + "brier_sum = v.brier_sum, nll_sum = v.nll_sum "
-            + "FROM (VALUES (?::bigint, ?::timestamptz, ?::smallint, ?::bigint, ?::bigint, ?::float8, ?::bigint[], "
-            + "?::bigint[], ?::bigint[], ?::bigint[], ?::float8[], ?::bigint[], ?::float8[], ?::bigint[], ?::float8, "
-            + "?::float8)) AS v (model_version_id, hour, top_class, predictions, audit_failed, confidence_sum, "
-            + "confidence_histogram, margin_histogram, entropy_histogram, bin_counts, bin_confidence_sums, "
-            + "labelled_counts, labelled_confidence_sums, correct_counts, brier_sum, nll_sum) "
+            + "FROM (VALUES (?::bigint, ?::timestamptz, ?::smallint, ?::bigint, ?::bigint, ?::float8, ?::bytea, "
+            + "?::float8, ?::float8)) AS v (" + COLUMNS + ") "
             + "WHERE r.model_version_id = v.model_version_id AND r.hour = v.hour AND r.top_class = v.top_class";
 
-    private static final String PENDING_SQL = "INSERT INTO analytics_rollup_pending (model_version_id, hour, "
-            + "top_class, predictions, audit_failed, confidence_sum, confidence_histogram, margin_histogram, "
-            + "entropy_histogram, bin_counts, bin_confidence_sums, labelled_counts, labelled_confidence_sums, "
-            + "correct_counts, brier_sum, nll_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-    /**
-     * The columns read back, with every array in PostgreSQL's binary send format: decoding that
-     * with a {@link ByteBuffer} is many times faster than the driver's decoding of arrays into boxed
-     * values, which dominated the time of a week-long window.
-     */
-    private static final String SELECT_COLUMNS = "model_version_id, hour, top_class, predictions, audit_failed, "
-            + "confidence_sum, array_send(confidence_histogram), array_send(margin_histogram), "
-            + "array_send(entropy_histogram), array_send(bin_counts), array_send(bin_confidence_sums), "
-            + "array_send(labelled_counts), array_send(labelled_confidence_sums), array_send(correct_counts), "
-            + "brier_sum, nll_sum";
+    private static final String PENDING_SQL = "INSERT INTO analytics_rollup_pending (" + COLUMNS + ") "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private RollupStore() {
     }
@@ -93,11 +58,19 @@ public final class RollupStore {
     }
 
     /**
-     * Adds the sums of every per-class key to its stored row, and their total per hour to the hour's
-     * {@link RollupKey#ALL_CLASSES} row, creating missing rows.
+     * Returns the columns that {@link #readRow} reads, from the table or view with the given alias.
      */
-    public static void upsert(Connection connection, Map<RollupKey, RollupSums> sums) throws SQLException {
-        write(connection, UPSERT_SQL, withTotals(sums));
+    public static String selectColumns(String alias) {
+        return COLUMNS.replaceAll("(\\w+)", alias + ".$1");
+    }
+
+    /**
+     * Adds the sums of every per-class key to its stored row, and their total per hour to the hour's
+     * {@link RollupKey#ALL_CLASSES} row, creating missing rows. The caller must hold a lock on
+     * {@code analytics_rollup} that keeps other writers out, as the rebuild does.
+     */
+    public static void addLocked(Connection connection, Map<RollupKey, RollupSums> sums) throws SQLException {
+        addToStored(connection, withTotals(sums));
     }
 
     /**
@@ -117,7 +90,7 @@ public final class RollupStore {
      * <p>The transaction first locks {@code analytics_rollup} in SHARE ROW EXCLUSIVE mode, which
      * conflicts with any other writer of it (a concurrent fold, the rebuild, any insert or update)
      * but not with readers. The stored rows it reads therefore cannot change before it writes them
-     * back, and no row locks (which write WAL for every 4 kB row) are needed. The rebuild takes the
+     * back, and no row locks (which write WAL for every row) are needed. The rebuild takes the
      * same lock on both tables in the same order, rollups first.
      *
      * @return the number of pending rows moved
@@ -131,12 +104,12 @@ public final class RollupStore {
         Map<RollupKey, RollupSums> sums = new TreeMap<>();
         int moved = 0;
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM analytics_rollup_pending WHERE id IN "
-                + "(SELECT id FROM analytics_rollup_pending ORDER BY id LIMIT ?) RETURNING " + SELECT_COLUMNS)) {
+                + "(SELECT id FROM analytics_rollup_pending ORDER BY id LIMIT ?) RETURNING " + COLUMNS)) {
             delete.unwrap(PGStatement.class).setPrepareThreshold(-1);
             delete.setInt(1, limit);
             try (ResultSet rs = delete.executeQuery()) {
                 while (rs.next()) {
-                    Row row = readRow(rs);
+                    Row row = readRow(rs, 1);
                     sums.computeIfAbsent(row.key(), k -> new RollupSums()).merge(row.sums());
                     moved++;
                 }
@@ -147,13 +120,9 @@ public final class RollupStore {
     }
 
     /**
-     * Adds the sums to {@code analytics_rollup} with the element-wise addition done here rather than
-     * in SQL: the stored rows of the keys are read, summed with the new values and written back whole.
-     * Keys without a row are inserted with the upsert. The caller holds the table lock of
-     * {@link #fold}, so no other transaction writes these rows in between.
-     *
-     * <p>The PL/pgSQL array addition of the upsert cost about 0.3 ms per 4 kB row, which made the
-     * fold the largest part of the rollup cost of ingestion.
+     * Adds the sums to {@code analytics_rollup}: the stored rows of the keys are read, summed with the
+     * new values here and written back whole, and keys without a row are inserted. The caller holds a
+     * lock that keeps other writers out, so no other transaction writes these rows in between.
      */
     private static void addToStored(Connection connection, Map<RollupKey, RollupSums> sums) throws SQLException {
         if (sums.isEmpty()) {
@@ -173,7 +142,7 @@ public final class RollupStore {
 
         Map<RollupKey, RollupSums> updated = new TreeMap<>();
         // One primary-key lookup per key, whatever number of rows the planner expects from the arrays.
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + SELECT_COLUMNS
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + selectColumns("r")
                 + " FROM unnest(?::bigint[], ?::timestamptz[], ?::smallint[]) AS k (v, h, c) "
                 + "CROSS JOIN LATERAL (SELECT * FROM analytics_rollup r WHERE r.model_version_id = k.v "
                 + "AND r.hour = k.h AND r.top_class = k.c) r")) {
@@ -184,7 +153,7 @@ public final class RollupStore {
             select.setArray(3, pg.createArrayOf("int2", classes));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    Row stored = readRow(rs);
+                    Row stored = readRow(rs, 1);
                     stored.sums().merge(sums.get(stored.key()));
                     updated.put(stored.key(), stored.sums());
                 }
@@ -194,7 +163,7 @@ public final class RollupStore {
         Map<RollupKey, RollupSums> inserted = new TreeMap<>(sums);
         inserted.keySet().removeAll(updated.keySet());
         write(connection, REPLACE_SQL, updated);
-        write(connection, UPSERT_SQL, inserted);
+        write(connection, INSERT_SQL, inserted);
     }
 
     private static Map<RollupKey, RollupSums> withTotals(Map<RollupKey, RollupSums> sums) {
@@ -205,7 +174,7 @@ public final class RollupStore {
         return rows;
     }
 
-    /** Runs {@code sql}, a statement with the 16 rollup columns as parameters, once per row, in key order. */
+    /** Runs {@code sql}, a statement with the 9 stored columns as parameters, once per row, in key order. */
     private static void write(Connection connection, String sql, Map<RollupKey, RollupSums> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
@@ -220,16 +189,9 @@ public final class RollupStore {
                 insert.setLong(4, s.predictions);
                 insert.setLong(5, s.auditFailed);
                 insert.setDouble(6, s.confidenceSum);
-                insert.setArray(7, longs(connection, s.confidenceHistogram));
-                insert.setArray(8, longs(connection, s.marginHistogram));
-                insert.setArray(9, longs(connection, s.entropyHistogram));
-                insert.setArray(10, longs(connection, s.binCounts));
-                insert.setArray(11, doubles(connection, s.binConfidenceSums));
-                insert.setArray(12, longs(connection, s.labelledCounts));
-                insert.setArray(13, doubles(connection, s.labelledConfidenceSums));
-                insert.setArray(14, longs(connection, s.correctCounts));
-                insert.setDouble(15, s.brierSum);
-                insert.setDouble(16, s.nllSum);
+                insert.setBytes(7, RollupBins.pack(s));
+                insert.setDouble(8, s.brierSum);
+                insert.setDouble(9, s.nllSum);
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -327,7 +289,7 @@ public final class RollupStore {
     static List<Row> load(Connection connection, long[] versionIds, Instant fromHour, Instant toHour,
                           Integer topClass) throws SQLException {
         // Only the present bounds go into the SQL, so the planner can use the primary key's range.
-        String sql = "SELECT " + SELECT_COLUMNS + " FROM analytics_rollup_all WHERE model_version_id = ANY (?)"
+        String sql = "SELECT " + COLUMNS + " FROM analytics_rollup_all WHERE model_version_id = ANY (?)"
                 + (fromHour == null ? "" : " AND hour >= ?") + (toHour == null ? "" : " AND hour < ?")
                 + (topClass == null ? " AND top_class <> " + RollupKey.ALL_CLASSES : " AND top_class = ?");
         List<Row> rows = new ArrayList<>();
@@ -349,7 +311,7 @@ public final class RollupStore {
             Map<RollupKey, RollupSums> byKey = new TreeMap<>();
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    Row row = readRow(rs);
+                    Row row = readRow(rs, 1);
                     RollupSums existing = byKey.putIfAbsent(row.key(), row.sums());
                     if (existing != null) {
                         existing.merge(row.sums());
@@ -484,80 +446,26 @@ public final class RollupStore {
         return floor.equals(instant) ? floor : floor.plus(1, ChronoUnit.HOURS);
     }
 
-    private static Row readRow(ResultSet rs) throws SQLException {
-        RollupKey key = new RollupKey(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getShort(3));
-        RollupSums sums = new RollupSums();
-        sums.predictions = rs.getLong(4);
-        sums.auditFailed = rs.getLong(5);
-        sums.confidenceSum = rs.getDouble(6);
-        copyLongs(rs.getBytes(7), sums.confidenceHistogram);
-        copyLongs(rs.getBytes(8), sums.marginHistogram);
-        copyLongs(rs.getBytes(9), sums.entropyHistogram);
-        copyLongs(rs.getBytes(10), sums.binCounts);
-        copyDoubles(rs.getBytes(11), sums.binConfidenceSums);
-        copyLongs(rs.getBytes(12), sums.labelledCounts);
-        copyDoubles(rs.getBytes(13), sums.labelledConfidenceSums);
-        copyLongs(rs.getBytes(14), sums.correctCounts);
-        sums.brierSum = rs.getDouble(15);
-        sums.nllSum = rs.getDouble(16);
-        return new Row(key, sums);
-    }
-
-    private static void copyLongs(byte[] sent, long[] target) {
-        ByteBuffer buffer = arrayElements(sent);
-        for (int i = 0; i < target.length; i++) {
-            buffer.getInt();
-            target[i] = buffer.getLong();
-        }
-    }
-
-    private static void copyDoubles(byte[] sent, double[] target) {
-        ByteBuffer buffer = arrayElements(sent);
-        for (int i = 0; i < target.length; i++) {
-            buffer.getInt();
-            target[i] = buffer.getDouble();
-        }
-    }
-
     /**
-     * Checks the header of an array in the binary send format (number of dimensions, NULL flag,
-     * element type, length, lower bound) and returns a buffer at its first element. Each element is
-     * a 4-byte length followed by the 8-byte value.
+     * Reads one rollup row whose columns, as listed by {@link #selectColumns}, start at column
+     * {@code first}. Set the statement's prepare threshold to -1 so that {@code bins} arrives in
+     * binary rather than as hex text.
      */
-    private static ByteBuffer arrayElements(byte[] sent) {
-        ByteBuffer buffer = ByteBuffer.wrap(sent);
-        int dimensions = buffer.getInt();
-        int hasNulls = buffer.getInt();
-        buffer.getInt();
-        int length = dimensions == 1 ? buffer.getInt() : 0;
-        if (dimensions != 1 || hasNulls != 0) {
-            throw new IllegalStateException("analytics_rollup contains an array with " + dimensions
-                    + " dimensions or NULL elements; rebuild the rollups");
-        }
-        requireLength(length);
-        buffer.getInt();
-        return buffer;
-    }
-
-    private static void requireLength(int length) {
-        if (length != RollupSums.FINE_BINS) {
-            throw new IllegalStateException("analytics_rollup contains an array of " + length + " bins where "
-                    + RollupSums.FINE_BINS + " are expected; rebuild the rollups");
-        }
+    public static Row readRow(ResultSet rs, int first) throws SQLException {
+        RollupKey key = new RollupKey(rs.getLong(first), rs.getTimestamp(first + 1).toInstant(), rs.getShort(first + 2));
+        RollupSums sums = new RollupSums();
+        sums.predictions = rs.getLong(first + 3);
+        sums.auditFailed = rs.getLong(first + 4);
+        sums.confidenceSum = rs.getDouble(first + 5);
+        RollupBins.unpack(rs.getBytes(first + 6), sums);
+        sums.brierSum = rs.getDouble(first + 7);
+        sums.nllSum = rs.getDouble(first + 8);
+        return new Row(key, sums);
     }
 
     private static double nullableDouble(ResultSet rs, int column) throws SQLException {
         double value = rs.getDouble(column);
         return rs.wasNull() ? Double.NaN : value;
-    }
-
-    /** Wraps a primitive array as a SQL array, without boxing each element. */
-    private static Array longs(Connection connection, long[] values) throws SQLException {
-        return connection.unwrap(PGConnection.class).createArrayOf("int8", values);
-    }
-
-    private static Array doubles(Connection connection, double[] values) throws SQLException {
-        return connection.unwrap(PGConnection.class).createArrayOf("float8", values);
     }
 
     private static Long[] box(long[] values) {
