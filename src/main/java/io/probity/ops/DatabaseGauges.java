@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.probity.analytics.RollupStore;
+import io.probity.analytics.RollupSums;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
@@ -12,9 +14,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.postgresql.PGStatement;
 
 import javax.sql.DataSource;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -26,6 +28,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Prometheus gauges read from PostgreSQL: review queue sizes, the age of the oldest open review
@@ -54,15 +58,14 @@ public class DatabaseGauges {
     /** The LATERAL subquery finds each version's latest hour with a backward scan of the rollup primary key. */
     private static final String VERSION_SQL = """
             WITH v AS (SELECT id, model, version FROM model_version ORDER BY created_at DESC, id DESC LIMIT ?)
-            SELECT v.model, v.version, r.predictions, r.audit_failed, r.bin_counts, r.bin_confidence_sums,
-                   r.labelled_counts, r.labelled_confidence_sums, r.correct_counts
+            SELECT v.model, v.version, %s
             FROM v
             CROSS JOIN LATERAL (SELECT m.hour FROM analytics_rollup_all m
                                 WHERE m.model_version_id = v.id AND m.top_class = -2
                                 ORDER BY m.hour DESC LIMIT 1) last
             JOIN analytics_rollup_all r ON r.model_version_id = v.id AND r.top_class = -2
                  AND r.hour > last.hour - interval '24 hours'
-            """;
+            """.formatted(RollupStore.selectColumns("r"));
 
     @Inject
     MeterRegistry registry;
@@ -82,6 +85,8 @@ public class DatabaseGauges {
     private MultiGauge versionEce;
     private MultiGauge versionAccuracy;
     private MultiGauge versionAuditFailureRatio;
+    /** The versions that have gauge rows, so that rows are registered again only when they change. */
+    private Set<Tags> publishedVersions = Set.of();
 
     @PostConstruct
     void register() {
@@ -172,11 +177,13 @@ public class DatabaseGauges {
                 partitions = rows.getLong(2);
             }
             try (PreparedStatement statement = connection.prepareStatement(VERSION_SQL)) {
+                // Binary transfer, so that the packed bins arrive as bytes rather than hex text.
+                statement.unwrap(PGStatement.class).setPrepareThreshold(-1);
                 statement.setInt(1, maxModelVersions);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         Tags tags = Tags.of("model", rows.getString(1), "version", rows.getString(2));
-                        versions.computeIfAbsent(tags, key -> new VersionFigures()).add(rows);
+                        versions.computeIfAbsent(tags, key -> new VersionFigures()).add(RollupStore.readRow(rows, 3).sums());
                     }
                 }
             }
@@ -184,25 +191,34 @@ public class DatabaseGauges {
         return new Snapshot(now, reviewCounts, oldestOpenAge, versions, pendingRows, partitions);
     }
 
+    /**
+     * Registers one gauge row per version when the set of versions changes. Each row reads its value
+     * from the current snapshot when scraped. Registering rows with fixed values on every refresh
+     * removed the previous rows while a scrape was listing them, so every scrape that refreshed the
+     * snapshot came out without any per-version gauge.
+     */
     private void publishVersions(Map<Tags, VersionFigures> versions) {
-        List<MultiGauge.Row<?>> predictions = new ArrayList<>();
-        List<MultiGauge.Row<?>> meanConfidence = new ArrayList<>();
-        List<MultiGauge.Row<?>> ece = new ArrayList<>();
-        List<MultiGauge.Row<?>> accuracy = new ArrayList<>();
-        List<MultiGauge.Row<?>> auditFailureRatio = new ArrayList<>();
-        versions.forEach((tags, figures) -> {
-            predictions.add(MultiGauge.Row.of(tags, figures.predictions));
-            meanConfidence.add(MultiGauge.Row.of(tags, figures.meanConfidence()));
-            ece.add(MultiGauge.Row.of(tags, figures.ece()));
-            accuracy.add(MultiGauge.Row.of(tags, figures.accuracy()));
-            auditFailureRatio.add(MultiGauge.Row.of(tags, figures.auditFailureRatio()));
-        });
-        // overwrite = true removes the rows of versions that left the top N.
-        versionPredictions.register(predictions, true);
-        versionMeanConfidence.register(meanConfidence, true);
-        versionEce.register(ece, true);
-        versionAccuracy.register(accuracy, true);
-        versionAuditFailureRatio.register(auditFailureRatio, true);
+        if (versions.keySet().equals(publishedVersions)) {
+            return;
+        }
+        publishedVersions = Set.copyOf(versions.keySet());
+        versionPredictions.register(rows(VersionFigures::predictions), true);
+        versionMeanConfidence.register(rows(VersionFigures::meanConfidence), true);
+        versionEce.register(rows(VersionFigures::ece), true);
+        versionAccuracy.register(rows(VersionFigures::accuracy), true);
+        versionAuditFailureRatio.register(rows(VersionFigures::auditFailureRatio), true);
+    }
+
+    /** Returns one row per published version; overwriting removes the rows of versions that left the top N. */
+    private List<MultiGauge.Row<?>> rows(ToDoubleFunction<VersionFigures> figure) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (Tags tags : publishedVersions) {
+            rows.add(MultiGauge.Row.of(tags, this, gauges -> {
+                VersionFigures figures = gauges.snapshot.versions.get(tags);
+                return figures == null ? Double.NaN : figure.applyAsDouble(figures);
+            }));
+        }
+        return rows;
     }
 
     record Snapshot(long readAtNanos, Map<String, Long> reviewCounts, double oldestOpenAgeSeconds,
@@ -210,86 +226,33 @@ public class DatabaseGauges {
         static final Snapshot EMPTY = new Snapshot(0, Map.of(), 0, Map.of(), 0, 0);
     }
 
-    /** Sums of the hourly rollup rows of one version, with the 60 rollup bins merged into 15. */
+    /** Sums of the hourly rollup rows of one version. */
     static final class VersionFigures {
-        long predictions;
-        long auditFailed;
-        long confidenceCount;
-        double confidenceSum;
-        final long[] labelledCounts = new long[ECE_BINS];
-        final double[] labelledConfidenceSums = new double[ECE_BINS];
-        final long[] correctCounts = new long[ECE_BINS];
+        private final RollupSums sums = new RollupSums();
 
-        void add(ResultSet row) throws SQLException {
-            predictions += row.getLong(3);
-            auditFailed += row.getLong(4);
-            for (long count : longs(row.getArray(5))) {
-                confidenceCount += count;
-            }
-            for (double sum : doubles(row.getArray(6))) {
-                confidenceSum += sum;
-            }
-            addBinned(longs(row.getArray(7)), labelledCounts);
-            addBinned(longs(row.getArray(9)), correctCounts);
-            double[] sums = doubles(row.getArray(8));
-            int width = sums.length / ECE_BINS;
-            for (int i = 0; i < sums.length; i++) {
-                labelledConfidenceSums[i / width] += sums[i];
-            }
+        void add(RollupSums row) {
+            sums.merge(row);
+        }
+
+        double predictions() {
+            return sums.predictions();
         }
 
         double meanConfidence() {
-            return confidenceCount == 0 ? Double.NaN : confidenceSum / confidenceCount;
+            return sums.meanConfidence();
         }
 
         double auditFailureRatio() {
-            return predictions == 0 ? Double.NaN : (double) auditFailed / predictions;
+            return sums.predictions() == 0 ? Double.NaN : (double) sums.auditFailed() / sums.predictions();
         }
 
         double accuracy() {
-            long labelled = 0;
-            long correct = 0;
-            for (int b = 0; b < ECE_BINS; b++) {
-                labelled += labelledCounts[b];
-                correct += correctCounts[b];
-            }
-            return labelled == 0 ? Double.NaN : (double) correct / labelled;
+            return sums.labelled() == 0 ? Double.NaN : sums.reliability(ECE_BINS).accuracy();
         }
 
-        /** ECE = sum over bins of |correct - confidence sum| / labelled count. */
+        /** ECE over {@value #ECE_BINS} equal-width bins, as the metrics API computes it. */
         double ece() {
-            long labelled = 0;
-            double gap = 0;
-            for (int b = 0; b < ECE_BINS; b++) {
-                labelled += labelledCounts[b];
-                gap += Math.abs(correctCounts[b] - labelledConfidenceSums[b]);
-            }
-            return labelled == 0 ? Double.NaN : gap / labelled;
-        }
-
-        private static void addBinned(long[] values, long[] target) {
-            int width = values.length / ECE_BINS;
-            for (int i = 0; i < values.length; i++) {
-                target[i / width] += values[i];
-            }
-        }
-
-        private static long[] longs(Array array) throws SQLException {
-            Object[] values = (Object[]) array.getArray();
-            long[] result = new long[values.length];
-            for (int i = 0; i < values.length; i++) {
-                result[i] = ((Number) values[i]).longValue();
-            }
-            return result;
-        }
-
-        private static double[] doubles(Array array) throws SQLException {
-            Object[] values = (Object[]) array.getArray();
-            double[] result = new double[values.length];
-            for (int i = 0; i < values.length; i++) {
-                result[i] = ((Number) values[i]).doubleValue();
-            }
-            return result;
+            return sums.labelled() == 0 ? Double.NaN : sums.reliability(ECE_BINS).ece();
         }
     }
 }

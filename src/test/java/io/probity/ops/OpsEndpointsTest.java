@@ -1,5 +1,6 @@
 package io.probity.ops;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.probity.ingest.ApiExamples;
 import io.probity.support.TestData;
@@ -8,6 +9,8 @@ import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,7 +50,7 @@ class OpsEndpointsTest {
     }
 
     @Test
-    void metricsAfterIngest() throws InterruptedException {
+    void metricsAfterIngest() throws Exception {
         String model = TestData.uniqueModel("metrics");
         List<String> lines = TestData.lines(DIGITS);
         ingest(TestData.withModel(lines, "digits-logreg", model));
@@ -89,6 +92,27 @@ class OpsEndpointsTest {
         double accuracy = sample(metrics, "probity_model_accuracy_24h" + labels);
         assertTrue(accuracy > 0.5, "accuracy " + accuracy);
         assertTrue(accuracy <= 1, "accuracy " + accuracy);
+
+        // The gauges cover the 24 hours of event time that end with the version's last hour; the
+        // metrics API over the same window gives the same figures.
+        Instant last = lines.stream().map(line -> Instant.parse(JsonPath.from(line).getString("timestamp")))
+                .max(Instant::compareTo).orElseThrow();
+        Instant lastHour = last.truncatedTo(ChronoUnit.HOURS);
+        JsonNode window = JSON.readTree(given().header("X-API-Key", TestData.API_KEY)
+                .queryParam("version", "2026.06")
+                .queryParam("from", lastHour.minus(23, ChronoUnit.HOURS).toString())
+                .queryParam("to", lastHour.plus(1, ChronoUnit.HOURS).toString())
+                .get("/api/v1/models/" + model + "/metrics").then().statusCode(200).extract().asString());
+        assertEquals(window.get("count").asDouble(), predictions);
+        assertEquals(window.get("meanConfidence").asDouble(), confidence, 1e-12);
+        assertEquals(window.get("ece").asDouble(), ece, 1e-12);
+        assertEquals(window.get("accuracy").asDouble(), accuracy, 1e-12);
+
+        // Each scrape after the cache expired refreshes the snapshot; the version's gauges stay.
+        for (int scrape = 0; scrape < 3; scrape++) {
+            Thread.sleep(300);
+            assertEquals(predictions, sample(scrape(), "probity_model_predictions_24h" + labels), "scrape " + scrape);
+        }
     }
 
     @Test
