@@ -78,19 +78,13 @@ public final class RollupBins {
         }
     }
 
+    /** Packs doubles as their IEEE 754 bits, with -0.0 as 0 so that it counts as an empty bin. */
     private static void putDoubles(ByteBuffer buffer, double[] values) {
-        long mask = 0;
+        long[] bits = new long[values.length];
         for (int i = 0; i < values.length; i++) {
-            if (values[i] != 0) {
-                mask |= 1L << i;
-            }
+            bits[i] = values[i] == 0 ? 0 : Double.doubleToRawLongBits(values[i]);
         }
-        buffer.putLong(mask);
-        for (double value : values) {
-            if (value != 0) {
-                buffer.putDouble(value);
-            }
-        }
+        putLongs(buffer, bits);
     }
 
     private static void getLongs(ByteBuffer buffer, long[] target) {
@@ -101,9 +95,10 @@ public final class RollupBins {
     }
 
     private static void getDoubles(ByteBuffer buffer, double[] target) {
-        long mask = buffer.getLong();
+        long[] bits = new long[target.length];
+        getLongs(buffer, bits);
         for (int i = 0; i < target.length; i++) {
-            target[i] = (mask & (1L << i)) != 0 ? buffer.getDouble() : 0;
+            target[i] = Double.longBitsToDouble(bits[i]);
         }
     }
 
