@@ -7,12 +7,12 @@
 #
 # Settings, as environment variables or as --option=value arguments (arguments win):
 #   RECORDS (200000) predictions per repetition    REPETITIONS (5)  BATCH (1000) records per request and COPY
-#   CLIENTS (4) concurrent clients and connections  WARMUP (300000)  SEED (20260601)
+#   CLIENTS (4) concurrent clients and connections  WARMUP (600000)  SEED (20260601)
 #   NUMBER_FORMAT (float64) or float32: how the float32 logits and probabilities are written
 #   TIME_ORDER (live) or random: timestamps in arrival order, or shuffled over 14 days (rollup worst case)
 #   TIME_LIMIT (600) seconds before the client aborts   SERVER_JVM_OPTIONS ("") options of the Probity JVM
 #   KEEP_DATA=1 keeps the database folder           MVN_OFFLINE=   lets Maven go online (default -o)
-# With the defaults it takes about 3 to 4 minutes on 2 cores, plus a build when one is needed.
+# With the defaults it takes about 2 to 3 minutes on 2 cores, plus a build when one is needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

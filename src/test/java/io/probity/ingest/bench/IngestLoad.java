@@ -407,7 +407,7 @@ public final class IngestLoad {
                   --repetitions=N      timed repetitions of both paths, at least 1 (default 5)
                   --batch=N            records per request and per COPY, at most %d (default 1000)
                   --clients=N          concurrent HTTP clients and COPY connections (default 4)
-                  --warmup=N           predictions sent through both paths before timing (default 300000)
+                  --warmup=N           predictions sent through both paths before timing (default 600000)
                   --time-order=O       live (default): each repetition's records sorted by timestamp, as live
                                        traffic arrives; random: shuffled over 14 days, the worst case for the
                                        hourly rollups, which a batch then updates in hundreds of rows
@@ -426,7 +426,7 @@ public final class IngestLoad {
         int repetitions = 5;
         int batch = 1_000;
         int clients = 4;
-        int warmup = 300_000;
+        int warmup = 600_000;
         long seed = 20260601L;
         SyntheticPredictions.NumberFormat numberFormat = SyntheticPredictions.NumberFormat.FLOAT64;
         boolean timeOrdered = true;
