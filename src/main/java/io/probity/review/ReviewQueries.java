@@ -35,7 +35,11 @@ public class ReviewQueries {
             + "r.rule_set_revision, r.priority, r.inclusion_probability, r.state, r.created_at, r.claimed_by, "
             + "r.claimed_at, r.lease_expires_at, r.decided_by, r.decided_at, r.label, r.note, v.classes, p.logits, "
             + "p.probabilities, p.temperature, p.top_class, p.confidence, p.verdict, p.causes";
-    static final String ITEM_FROM = " FROM review_item r JOIN prediction p ON p.id = r.prediction_pk "
+    /**
+     * The item with its prediction. The prediction of an {@code expired} item may have been dropped by
+     * retention; such an item is still listed, without the prediction's fields.
+     */
+    static final String ITEM_FROM = " FROM review_item r LEFT JOIN prediction p ON p.id = r.prediction_pk "
             + "JOIN model_version v ON v.id = r.model_version_id ";
 
     private static final String FILTER = "(?::text IS NULL OR v.model = ?) AND (?::text IS NULL OR v.version = ?) "
@@ -113,7 +117,7 @@ public class ReviewQueries {
         Map<String, Long> counts = new LinkedHashMap<>();
         STATES.forEach(state -> counts.put(state, 0L));
         Instant oldestOpen = null;
-        String sql = "SELECT r.state, count(*), min(r.created_at)" + ITEM_FROM.replace("JOIN prediction p ON p.id = r.prediction_pk ", "")
+        String sql = "SELECT r.state, count(*), min(r.created_at)" + ITEM_FROM.replace("LEFT JOIN prediction p ON p.id = r.prediction_pk ", "")
                 + "WHERE " + FILTER + "GROUP BY r.state";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(sql)) {

@@ -251,7 +251,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
 
     private void openItem(ReviewItem item) {
         Dialog dialog = new Dialog();
-        dialog.setHeaderTitle("Item " + item.id() + ": " + item.model() + " / " + item.predictionId());
+        dialog.setHeaderTitle("Item " + item.id() + ": " + item.model() + " / "
+                + (item.predictionId() == null ? "prediction dropped by retention" : item.predictionId()));
         dialog.setWidth("min(1000px, 95vw)");
 
         Span summary = new Span("State " + item.state() + (item.claimedBy() == null ? "" : ", held by "

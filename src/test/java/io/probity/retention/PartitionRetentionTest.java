@@ -20,6 +20,8 @@ import java.util.List;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -178,6 +180,18 @@ class PartitionRetentionTest {
                     + "AND actor = 'retention'", item));
         }
         assertFalse(openItems.isEmpty());
+
+        // Expired items stay visible in the queue, without the fields of the dropped prediction.
+        long expired = openItems.get(0);
+        given().header("X-API-Key", TestData.API_KEY).header("X-Reviewer", "rita")
+                .queryParam("model", model).queryParam("state", "expired").get("/api/v1/review/items")
+                .then().statusCode(200).body("id", hasItem((int) expired));
+        given().header("X-API-Key", TestData.API_KEY).header("X-Reviewer", "rita")
+                .get("/api/v1/review/items/" + expired)
+                .then().statusCode(200).body("state", equalTo("expired")).body("predictionId", nullValue());
+        given().header("X-API-Key", TestData.API_KEY).header("X-Reviewer", "rita")
+                .get("/api/v1/review/items/" + expired + "/history")
+                .then().statusCode(200).body("action", hasItem("expire"));
     }
 
     @Test
