@@ -452,7 +452,8 @@ public final class RollupStore {
      * binary rather than as hex text.
      */
     public static Row readRow(ResultSet rs, int first) throws SQLException {
-        RollupKey key = new RollupKey(rs.getLong(first), rs.getTimestamp(first + 1).toInstant(), rs.getShort(first + 2));
+        RollupKey key = new RollupKey(rs.getLong(first), rs.getTimestamp(first + 1).toInstant(),
+                rs.getShort(first + 2));
         RollupSums sums = new RollupSums();
         sums.predictions = rs.getLong(first + 3);
         sums.auditFailed = rs.getLong(first + 4);

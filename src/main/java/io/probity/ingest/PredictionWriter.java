@@ -140,17 +140,19 @@ public class PredictionWriter {
      *
      * <p>A batch without stored keys, the usual case, takes one binary {@code COPY} inside a
      * savepoint. In the load test it took about a third less PostgreSQL time than
-     * {@code INSERT ... ON CONFLICT}, which inserts and checks every row on its own. When the {@code COPY} meets a stored key (a retried request, or a
-     * concurrent one with the same key that commits first), the savepoint is rolled back and the keys
-     * go in with {@code ON CONFLICT DO NOTHING}, whose returned keys are the new ones. Both write the
-     * keys in the order of {@link #keyOrder}.
+     * {@code INSERT ... ON CONFLICT}, which inserts and checks every row on its own. When the
+     * {@code COPY} meets a stored key (a retried request, or a concurrent one with the same key that
+     * commits first), the savepoint is rolled back and the keys go in with {@code ON CONFLICT DO
+     * NOTHING}, whose returned keys are the new ones. Both write the keys in the order of
+     * {@link #keyOrder}.
      */
     private static boolean[] reserveKeys(Connection connection, List<PredictionRow> rows, long[] ids)
             throws SQLException {
         int[] order = keyOrder(rows);
         Savepoint beforeCopy = connection.setSavepoint();
         try {
-            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(KEY_COPY_SQL, encodeKeys(rows, ids, order).finish());
+            connection.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn(KEY_COPY_SQL, encodeKeys(rows, ids, order).finish());
             connection.releaseSavepoint(beforeCopy);
         } catch (SQLException e) {
             if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {

@@ -183,7 +183,8 @@ public class DatabaseGauges {
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
                         Tags tags = Tags.of("model", rows.getString(1), "version", rows.getString(2));
-                        versions.computeIfAbsent(tags, key -> new VersionFigures()).add(RollupStore.readRow(rows, 3).sums());
+                        RollupSums sums = RollupStore.readRow(rows, 3).sums();
+                        versions.computeIfAbsent(tags, key -> new VersionFigures()).add(sums);
                     }
                 }
             }
