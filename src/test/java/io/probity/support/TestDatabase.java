@@ -20,6 +20,9 @@ import java.util.stream.Stream;
 @QuarkusTestResource(TestDatabase.class)
 public class TestDatabase implements QuarkusTestResourceLifecycleManager {
 
+    /** System property with the JDBC URL of the embedded server that this JVM started. */
+    private static final String RUNNING_URL = "probity.test.embedded-db-url";
+
     @Override
     public Map<String, String> start() {
         String url = System.getenv("PROBITY_TEST_DB_URL");
@@ -29,11 +32,20 @@ public class TestDatabase implements QuarkusTestResourceLifecycleManager {
                     "quarkus.datasource.password", System.getenv().getOrDefault("PROBITY_TEST_DB_PASSWORD", ""));
         }
 
-        Path dataDir = Path.of("target", "test-pgdata").toAbsolutePath();
-        if (!EmbeddedDatabase.isRunning()) {
+        // A test profile restarts Quarkus in a new class loader, where the static state of
+        // EmbeddedDatabase is empty again. A system property lasts for the JVM, so the server started
+        // first is reused. Starting a second one deleted the first one's data folder under it, and
+        // that server was left running after the tests.
+        String running = System.getProperty(RUNNING_URL);
+        String embeddedUrl;
+        if (running != null) {
+            embeddedUrl = running;
+        } else {
+            Path dataDir = Path.of("target", "test-pgdata").toAbsolutePath();
             deleteRecursively(dataDir);
+            embeddedUrl = EmbeddedDatabase.start(dataDir);
+            System.setProperty(RUNNING_URL, embeddedUrl);
         }
-        String embeddedUrl = EmbeddedDatabase.start(dataDir);
         return Map.of("quarkus.datasource.jdbc.url", embeddedUrl,
                 "quarkus.datasource.username", "postgres",
                 "quarkus.datasource.password", "");
