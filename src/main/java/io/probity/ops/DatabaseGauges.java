@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.probity.analytics.RollupStore;
 import io.probity.analytics.RollupSums;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.event.Observes;
@@ -29,6 +30,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -80,6 +83,7 @@ public class DatabaseGauges {
     int maxModelVersions;
 
     private volatile Snapshot snapshot = Snapshot.EMPTY;
+    private ScheduledExecutorService refresher;
     private MultiGauge versionPredictions;
     private MultiGauge versionMeanConfidence;
     private MultiGauge versionEce;
@@ -123,12 +127,31 @@ public class DatabaseGauges {
     }
 
     /**
-     * Reads the first snapshot at start-up. The per-version gauges are registered by a read, and a
-     * scrape lists the meters before it reads any gauge, so without this the first scrape after a
-     * start had none of them.
+     * Reads a snapshot at start-up and then once per cache duration in the background. The
+     * per-version gauges are registered by a read, and a scrape lists the meters before it reads any
+     * gauge. When only scrapes triggered reads, a version that appeared since the last read (such as
+     * the demo data, stored after start-up) was missing from the next scrape.
      */
     void readAtStart(@Observes StartupEvent event) {
         current();
+        refresher = DaemonThreads.scheduler("probity-gauges");
+        long period = Math.max(1, cacheDuration.toMillis());
+        refresher.scheduleWithFixedDelay(this::refresh, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    private void refresh() {
+        try {
+            current();
+        } catch (RuntimeException e) {
+            // An exception would end the schedule; the next scrape or period tries again.
+            LOG.warnf(e, "Background refresh of the database gauges failed");
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
     }
 
     /** Returns the cached snapshot, reading a new one when it is older than the cache duration. */
