@@ -18,7 +18,8 @@ public final class HistoryCsv {
     public static String write(List<ReviewHistoryEntry> entries) {
         StringBuilder csv = new StringBuilder(HEADER).append("\r\n");
         for (ReviewHistoryEntry entry : entries) {
-            csv.append(entry.id()).append(',')
+            // The derived queued entry has no history id; like other missing values it is left empty.
+            csv.append(entry.id() == null ? "" : entry.id()).append(',')
                     .append(entry.itemId()).append(',')
                     .append(entry.at()).append(',')
                     .append(field(entry.actor())).append(',')

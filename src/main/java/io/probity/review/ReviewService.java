@@ -443,7 +443,8 @@ public class ReviewService {
                 rs.next();
                 ObjectNode node = JSON.createObjectNode();
                 int label = rs.getInt(1);
-                node.put("label", rs.wasNull() ? null : item.classes().get(label));
+                boolean labelled = !rs.wasNull();
+                node.put("label", labelled ? item.classes().get(label) : null);
                 double probability = rs.getDouble(2);
                 node.put("labelProbability", rs.wasNull() ? null : probability);
                 node.put("labelSource", rs.getString(3));
@@ -451,7 +452,7 @@ public class ReviewService {
                 node.put("labeledAt", labeledAt == null ? null : labeledAt.toInstant().toString());
                 double weight = rs.getDouble(5);
                 node.put("labelWeight", rs.wasNull() ? null : weight);
-                node.put("labelIndex", label);
+                node.put("labelIndex", labelled ? Integer.valueOf(label) : null);
                 return node;
             }
         }

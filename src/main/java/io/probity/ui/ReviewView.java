@@ -232,7 +232,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         grid.addColumn(ReviewItem::rule).setHeader("Rule").setAutoWidth(true);
         grid.addColumn(ReviewItem::priority).setHeader("Priority").setAutoWidth(true);
         grid.addColumn(ReviewItem::state).setHeader("State").setAutoWidth(true);
-        grid.addColumn(item -> item.claimedBy() == null ? "" : item.claimedBy()).setHeader("Holder").setAutoWidth(true);
+        grid.addColumn(item -> "claimed".equals(item.state()) && item.claimedBy() != null ? item.claimedBy() : "")
+                .setHeader("Holder").setAutoWidth(true);
         grid.addColumn(item -> ReviewWorkView.age(item.createdAt())).setHeader("Age").setAutoWidth(true);
         grid.addColumn(item -> item.topClass() == null ? "–" : item.topClass()).setHeader("Predicted").setAutoWidth(true);
         grid.addColumn(item -> Formats.percent(item.confidence())).setHeader("Confidence").setAutoWidth(true);
@@ -255,8 +256,10 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
                 + (item.predictionId() == null ? "prediction dropped by retention" : item.predictionId()));
         dialog.setWidth("min(1000px, 95vw)");
 
-        Span summary = new Span("State " + item.state() + (item.claimedBy() == null ? "" : ", held by "
-                + item.claimedBy() + " until " + Formats.time(item.leaseExpiresAt())) + ". Queued by " + item.rule()
+        // claimed_by stays set after a decision, but only a claimed item is held by anyone.
+        boolean held = "claimed".equals(item.state()) && item.claimedBy() != null;
+        Span summary = new Span("State " + item.state() + (held ? ", held by "
+                + item.claimedBy() + " until " + Formats.time(item.leaseExpiresAt()) : "") + ". Queued by " + item.rule()
                 + " with priority " + item.priority() + " and inclusion probability "
                 + Formats.decimal(item.inclusionProbability(), 4) + "."
                 + (item.label() == null ? "" : " Label " + item.label() + " by " + item.decidedBy() + ".")

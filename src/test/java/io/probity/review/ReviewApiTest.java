@@ -254,6 +254,9 @@ class ReviewApiTest {
         assertEquals("hard one", history.get(4).get("note").asText());
         assertEquals("a", history.get(6).get("after").get("label").asText());
         assertTrue(history.get(6).get("before").has("prediction"), "resolve keeps the previous label for undo");
+        JsonNode previous = history.get(6).get("before").get("prediction");
+        assertTrue(previous.get("label").isNull(), previous.toString());
+        assertTrue(previous.get("labelIndex").isNull(), "no class index without a label: " + previous);
     }
 
     @Test
@@ -273,6 +276,7 @@ class ReviewApiTest {
         String[] lines = byQuery.split("\r\n");
         assertEquals(HistoryCsv.HEADER, lines[0]);
         assertTrue(lines[1].contains(",router,queued,"), lines[1]);
+        assertTrue(lines[1].startsWith("," + id + ","), "the derived queued entry has an empty id: " + lines[1]);
         assertTrue(lines[2].contains(",alice,claim,"), lines[2]);
         assertTrue(byQuery.contains(",\"'=HYPERLINK(\"\"x\"\"), two\nlines\""), byQuery);
         as("alice").queryParam("format", "xml").get("/api/v1/review/items/" + id + "/history")
