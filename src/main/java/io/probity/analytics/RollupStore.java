@@ -233,22 +233,35 @@ public final class RollupStore {
      * The differences go to the pending table, like ingestion's sums.
      */
     public static void moveLabels(Connection connection, long[] ids, int sign) throws SQLException {
-        appendPending(connection, aggregate(connection, ids, false, sign));
+        moveLabels(connection, ids, null, sign);
     }
 
-    private static Map<RollupKey, RollupSums> aggregate(Connection connection, long[] ids, boolean predictions,
+    /**
+     * Moves labelled sums as {@link #moveLabels(Connection, long[], int)} does, for predictions whose
+     * event times (ISO-8601 text, one per id) are known, so that only their partitions are read.
+     */
+    public static void moveLabels(Connection connection, long[] ids, String[] eventTimes, int sign)
+            throws SQLException {
+        appendPending(connection, aggregate(connection, ids, eventTimes, sign));
+    }
+
+    private static Map<RollupKey, RollupSums> aggregate(Connection connection, long[] ids, String[] eventTimes,
                                                         int sign) throws SQLException {
         Map<RollupKey, RollupSums> sums = new TreeMap<>();
         if (ids.length == 0) {
             return sums;
         }
         String sql = "SELECT " + PREDICTION_COLUMNS + " FROM prediction p WHERE p.id = ANY (?)"
-                + (predictions ? "" : " AND p.label IS NOT NULL AND p.confidence IS NOT NULL");
+                + (eventTimes == null ? "" : " AND p.event_time = ANY (?::timestamptz[])")
+                + " AND p.label IS NOT NULL AND p.confidence IS NOT NULL";
         try (PreparedStatement query = connection.prepareStatement(sql)) {
             query.setArray(1, connection.createArrayOf("int8", box(ids)));
+            if (eventTimes != null) {
+                query.setArray(2, connection.createArrayOf("text", eventTimes));
+            }
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
-                    addRow(rs, sums, predictions, sign);
+                    addRow(rs, sums, false, sign);
                 }
             }
         }

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -113,7 +114,7 @@ public class LabelService {
 
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE prediction SET label = ?, label_probability = ?, label_source = ?, labeled_at = now(), "
-                        + "label_weight = NULL WHERE id = ?");
+                        + "label_weight = NULL WHERE id = ? AND event_time = ?::timestamptz");
              // Resolves the prediction's open review item and records that in the item's history.
              PreparedStatement resolve = connection.prepareStatement(
                      "WITH resolved AS (UPDATE review_item SET state = 'resolved', label = ?, decided_by = ?, "
@@ -122,6 +123,7 @@ public class LabelService {
                              + "SELECT id, ?, 'label', jsonb_build_object('state', 'open'), jsonb_build_object("
                              + "'state', 'resolved', 'label', ?::text, 'labelSource', ?::text) FROM resolved")) {
             List<Long> relabelled = new ArrayList<>();
+            List<String> relabelledTimes = new ArrayList<>();
             for (int i : indexes) {
                 LabelRecord label = labels.get(i);
                 StoredPrediction prediction = stored.get(label.predictionId());
@@ -151,8 +153,11 @@ public class LabelService {
                 }
                 update.setString(3, source);
                 update.setLong(4, prediction.id);
+                // The event time lets PostgreSQL skip the other partitions of prediction.
+                update.setString(5, prediction.eventTime);
                 update.addBatch();
                 relabelled.add(prediction.id);
+                relabelledTimes.add(prediction.eventTime);
                 resolve.setShort(1, (short) classIndex);
                 resolve.setString(2, source);
                 resolve.setLong(3, prediction.id);
@@ -165,9 +170,10 @@ public class LabelService {
             }
             // The rollups' labelled sums follow the label: out with the old one, in with the new one.
             long[] ids = relabelled.stream().mapToLong(Long::longValue).toArray();
-            RollupStore.moveLabels(connection, ids, -1);
+            String[] eventTimes = relabelledTimes.toArray(String[]::new);
+            RollupStore.moveLabels(connection, ids, eventTimes, -1);
             update.executeBatch();
-            RollupStore.moveLabels(connection, ids, 1);
+            RollupStore.moveLabels(connection, ids, eventTimes, 1);
             resolve.executeBatch();
         }
     }
@@ -177,7 +183,8 @@ public class LabelService {
         String[] ids = indexes.stream().map(i -> labels.get(i).predictionId()).toArray(String[]::new);
         Map<String, StoredPrediction> stored = new HashMap<>();
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT p.id, p.prediction_id, p.label, p.logits, p.probabilities, p.temperature, v.classes, v.version "
+                "SELECT p.id, p.prediction_id, p.label, p.logits, p.probabilities, p.temperature, v.classes, v.version, "
+                        + "p.event_time "
                         + "FROM prediction_key k JOIN prediction p ON p.id = k.prediction_pk AND p.event_time = k.event_time "
                         + "JOIN model_version v ON v.id = p.model_version_id "
                         + "WHERE k.model = ? AND k.prediction_id = ANY (?) FOR UPDATE OF p")) {
@@ -194,6 +201,7 @@ public class LabelService {
                     p.temperature = rs.getDouble(6);
                     p.classes = SqlArrays.strings(rs.getArray(7));
                     p.version = rs.getString(8);
+                    p.eventTime = rs.getObject(9, OffsetDateTime.class).toInstant().toString();
                     stored.put(rs.getString(2), p);
                 }
             }
@@ -236,5 +244,7 @@ public class LabelService {
         double temperature;
         List<String> classes;
         String version;
+        /** The partition key, as ISO-8601 text in UTC, so that no time zone of the JVM can shift it. */
+        String eventTime;
     }
 }
