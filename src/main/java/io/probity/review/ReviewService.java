@@ -468,6 +468,8 @@ public class ReviewService {
 
     private static void restoreLabelColumns(Connection connection, long predictionPk, JsonNode previous)
             throws SQLException {
+        // TODO: review actions update prediction by id alone, which reads every partition's primary key;
+        // keeping the event time on review_item would let PostgreSQL prune, as the labels API does.
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE prediction SET label = ?, label_probability = ?, label_source = ?, "
                         + "labeled_at = ?::timestamptz, label_weight = ? WHERE id = ?")) {
