@@ -362,9 +362,10 @@ public class PredictionWriter {
         List<RoutingCandidate> candidates = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             PredictionRow row = rows.get(i);
-            candidates.add(new RoutingCandidate(ids[i], row.modelVersionId(), row.model(), row.predictionId(),
-                    row.label() >= 0, row.audit().verdict() == Verdict.FAIL, row.confidence(), row.margin(),
-                    row.normalisedEntropy(), row.logits(), row.probabilities(), row.temperature()));
+            candidates.add(new RoutingCandidate(ids[i], BinaryCopyEncoder.epochMicros(row.eventTime()),
+                    row.modelVersionId(), row.model(), row.predictionId(), row.label() >= 0,
+                    row.audit().verdict() == Verdict.FAIL, row.confidence(), row.margin(), row.normalisedEntropy(),
+                    row.logits(), row.probabilities(), row.temperature()));
         }
         reviewRouter.queue(connection, candidates);
     }

@@ -35,12 +35,15 @@ public class ReviewQueries {
             + "r.rule_set_revision, r.priority, r.inclusion_probability, r.state, r.created_at, r.claimed_by, "
             + "r.claimed_at, r.lease_expires_at, r.decided_by, r.decided_at, r.label, r.note, v.classes, p.logits, "
             + "p.probabilities, p.temperature, p.top_class, p.confidence, p.verdict, p.causes";
+    private static final String VERSION_JOIN = "JOIN model_version v ON v.id = r.model_version_id ";
     /**
-     * The item with its prediction. The prediction of an {@code expired} item may have been dropped by
+     * The item with its prediction, joined on id and event time so that only the prediction's
+     * partition is read. The prediction of an {@code expired} item may have been dropped by
      * retention; such an item is still listed, without the prediction's fields.
      */
-    static final String ITEM_FROM = " FROM review_item r LEFT JOIN prediction p ON p.id = r.prediction_pk "
-            + "JOIN model_version v ON v.id = r.model_version_id ";
+    static final String ITEM_FROM = " FROM review_item r "
+            + "LEFT JOIN prediction p ON p.id = r.prediction_pk AND p.event_time = r.prediction_event_time "
+            + VERSION_JOIN;
 
     private static final String FILTER = "(?::text IS NULL OR v.model = ?) AND (?::text IS NULL OR v.version = ?) "
             + "AND (?::text IS NULL OR r.rule = ?) AND (?::text IS NULL OR r.state = ?) "
@@ -117,7 +120,7 @@ public class ReviewQueries {
         Map<String, Long> counts = new LinkedHashMap<>();
         STATES.forEach(state -> counts.put(state, 0L));
         Instant oldestOpen = null;
-        String sql = "SELECT r.state, count(*), min(r.created_at)" + ITEM_FROM.replace("LEFT JOIN prediction p ON p.id = r.prediction_pk ", "")
+        String sql = "SELECT r.state, count(*), min(r.created_at) FROM review_item r " + VERSION_JOIN
                 + "WHERE " + FILTER + "GROUP BY r.state";
         try (Connection connection = dataSource.getConnection();
              PreparedStatement query = connection.prepareStatement(sql)) {

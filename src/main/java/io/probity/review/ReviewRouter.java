@@ -46,6 +46,7 @@ public class ReviewRouter {
         Map<Long, ActiveRules> rulesByVersion = loadRules(connection, candidates);
 
         List<Long> predictionPks = new ArrayList<>();
+        List<Long> eventMicros = new ArrayList<>();
         List<Long> versionIds = new ArrayList<>();
         List<String> ruleNames = new ArrayList<>();
         List<Integer> revisions = new ArrayList<>();
@@ -56,6 +57,7 @@ public class ReviewRouter {
             Decision decision = decide(candidate, rules);
             if (decision != null) {
                 predictionPks.add(candidate.predictionPk());
+                eventMicros.add(candidate.eventMicros());
                 versionIds.add(candidate.modelVersionId());
                 ruleNames.add(decision.rule());
                 revisions.add(rules.revision() == 0 ? null : rules.revision());
@@ -69,16 +71,21 @@ public class ReviewRouter {
 
         // The "queued" history entry is not stored: ReviewQueries.history derives it from the item row,
         // which saves a row, three index entries and a foreign-key check per queued prediction.
-        String sql = "INSERT INTO review_item (prediction_pk, model_version_id, rule, rule_set_revision, priority, "
-                + "inclusion_probability) "
-                + "SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::int[], ?::float8[])";
+        // Event times go as microsecond counts, so the item holds exactly the microseconds of the row.
+        String sql = "INSERT INTO review_item (prediction_pk, prediction_event_time, model_version_id, rule, "
+                + "rule_set_revision, priority, inclusion_probability) "
+                + "SELECT pk, timestamptz 'epoch' + (t / 1000000) * interval '1 second' "
+                + "+ (t % 1000000) * interval '1 microsecond', v, r, rev, pri, prob "
+                + "FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::int[], ?::float8[]) "
+                + "AS u (pk, t, v, r, rev, pri, prob)";
         try (PreparedStatement insert = connection.prepareStatement(sql)) {
             insert.setArray(1, connection.createArrayOf("bigint", predictionPks.toArray()));
-            insert.setArray(2, connection.createArrayOf("bigint", versionIds.toArray()));
-            insert.setArray(3, connection.createArrayOf("text", ruleNames.toArray()));
-            insert.setArray(4, connection.createArrayOf("integer", revisions.toArray()));
-            insert.setArray(5, connection.createArrayOf("integer", priorities.toArray()));
-            insert.setArray(6, connection.createArrayOf("float8", probabilities.toArray()));
+            insert.setArray(2, connection.createArrayOf("bigint", eventMicros.toArray()));
+            insert.setArray(3, connection.createArrayOf("bigint", versionIds.toArray()));
+            insert.setArray(4, connection.createArrayOf("text", ruleNames.toArray()));
+            insert.setArray(5, connection.createArrayOf("integer", revisions.toArray()));
+            insert.setArray(6, connection.createArrayOf("integer", priorities.toArray()));
+            insert.setArray(7, connection.createArrayOf("float8", probabilities.toArray()));
             insert.executeUpdate();
         }
         return predictionPks.size();

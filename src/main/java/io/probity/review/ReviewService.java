@@ -24,6 +24,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
@@ -58,11 +59,14 @@ public class ReviewService {
     @ConfigProperty(name = "probity.review.lease", defaultValue = "PT15M")
     Duration lease;
 
-    /** The locked item row with what the actions check. */
+    /**
+     * The locked item row with what the actions check. {@code predictionEventTime} is the partition
+     * key of the prediction as ISO-8601 text in UTC, null when retention has dropped the prediction.
+     */
     private record Locked(long id, String state, String claimedBy, Instant leaseExpiresAt, boolean leaseValid,
                           String decidedBy, Instant decidedAt, Integer label, String note, long predictionPk,
                           double inclusionProbability, String model, String version, String predictionId,
-                          List<String> classes) {
+                          List<String> classes, String predictionEventTime) {
 
         String labelName() {
             return label == null ? null : classes.get(label);
@@ -200,12 +204,13 @@ public class ReviewService {
             }
             double weight = 1.0 / item.inclusionProbability();
             try (PreparedStatement setWeight = connection.prepareStatement(
-                    "UPDATE prediction SET label_weight = ? WHERE id = ?");
+                    "UPDATE prediction SET label_weight = ? WHERE id = ? AND event_time = ?::timestamptz");
                  PreparedStatement update = connection.prepareStatement(
                          "UPDATE review_item SET state = 'resolved', label = ?, note = ?, decided_by = ?, "
                                  + "decided_at = now() WHERE id = ?")) {
                 setWeight.setDouble(1, weight);
                 setWeight.setLong(2, item.predictionPk());
+                setWeight.setString(3, item.predictionEventTime());
                 setWeight.executeUpdate();
                 update.setShort(1, (short) classIndex);
                 update.setString(2, cleanNote);
@@ -302,7 +307,7 @@ public class ReviewService {
             }
             JsonNode before = last[2];
             if ("resolve".equals(lastAction)) {
-                restorePredictionLabel(connection, item.predictionPk(), before.get("prediction"));
+                restorePredictionLabel(connection, item, before.get("prediction"));
             }
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE review_item SET state = 'claimed', label = ?, note = ?, decided_by = ?, "
@@ -356,7 +361,8 @@ public class ReviewService {
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT r.state, r.claimed_by, r.lease_expires_at, r.lease_expires_at > now(), r.decided_by, "
                         + "r.decided_at, r.label, r.note, r.prediction_pk, r.inclusion_probability, v.model, v.version, "
-                        + "p.prediction_id, v.classes FROM review_item r JOIN prediction p ON p.id = r.prediction_pk "
+                        + "p.prediction_id, v.classes, r.prediction_event_time FROM review_item r "
+                        + "LEFT JOIN prediction p ON p.id = r.prediction_pk AND p.event_time = r.prediction_event_time "
                         + "JOIN model_version v ON v.id = r.model_version_id WHERE r.id = ? FOR UPDATE OF r")) {
             query.setLong(1, id);
             try (ResultSet rs = query.executeQuery()) {
@@ -369,9 +375,13 @@ public class ReviewService {
                 return new Locked(id, rs.getString(1), rs.getString(2), instant(rs.getTimestamp(3)),
                         rs.getBoolean(4), rs.getString(5), instant(rs.getTimestamp(6)), labelValue, rs.getString(8),
                         rs.getLong(9), rs.getDouble(10), rs.getString(11), rs.getString(12), rs.getString(13),
-                        SqlArrays.strings(rs.getArray(14)));
+                        SqlArrays.strings(rs.getArray(14)), isoInstant(rs.getObject(15, OffsetDateTime.class)));
             }
         }
+    }
+
+    private static String isoInstant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant().toString();
     }
 
     private static void requireHolder(Locked item, ReviewActor actor) {
@@ -437,8 +447,10 @@ public class ReviewService {
     /** Reads the prediction's current label fields, which an undo of the resolve puts back. */
     private static ObjectNode predictionLabel(Connection connection, Locked item) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT label, label_probability, label_source, labeled_at, label_weight FROM prediction WHERE id = ?")) {
+                "SELECT label, label_probability, label_source, labeled_at, label_weight FROM prediction "
+                        + "WHERE id = ? AND event_time = ?::timestamptz")) {
             query.setLong(1, item.predictionPk());
+            query.setString(2, item.predictionEventTime());
             try (ResultSet rs = query.executeQuery()) {
                 rs.next();
                 ObjectNode node = JSON.createObjectNode();
@@ -459,20 +471,21 @@ public class ReviewService {
     }
 
     /** Puts back the label a prediction had before a review decision, and moves the rollups' labelled sums with it. */
-    private static void restorePredictionLabel(Connection connection, long predictionPk, JsonNode previous)
+    private static void restorePredictionLabel(Connection connection, Locked item, JsonNode previous)
             throws SQLException {
-        io.probity.analytics.RollupStore.moveLabels(connection, new long[] {predictionPk}, -1);
-        restoreLabelColumns(connection, predictionPk, previous);
-        io.probity.analytics.RollupStore.moveLabels(connection, new long[] {predictionPk}, 1);
+        long[] ids = {item.predictionPk()};
+        String[] eventTimes = {item.predictionEventTime()};
+        io.probity.analytics.RollupStore.moveLabels(connection, ids, eventTimes, -1);
+        restoreLabelColumns(connection, item, previous);
+        io.probity.analytics.RollupStore.moveLabels(connection, ids, eventTimes, 1);
     }
 
-    private static void restoreLabelColumns(Connection connection, long predictionPk, JsonNode previous)
+    private static void restoreLabelColumns(Connection connection, Locked item, JsonNode previous)
             throws SQLException {
-        // TODO: review actions update prediction by id alone, which reads every partition's primary key;
-        // keeping the event time on review_item would let PostgreSQL prune, as the labels API does.
+        // With the event time, PostgreSQL reads only the partition that holds the prediction.
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE prediction SET label = ?, label_probability = ?, label_source = ?, "
-                        + "labeled_at = ?::timestamptz, label_weight = ? WHERE id = ?")) {
+                        + "labeled_at = ?::timestamptz, label_weight = ? WHERE id = ? AND event_time = ?::timestamptz")) {
             boolean hadLabel = previous.hasNonNull("label");
             if (hadLabel) {
                 update.setShort(1, (short) previous.get("labelIndex").asInt());
@@ -485,7 +498,8 @@ public class ReviewService {
             update.setString(4, text(previous, "labeledAt"));
             update.setObject(5, previous.hasNonNull("labelWeight") ? previous.get("labelWeight").asDouble() : null,
                     Types.DOUBLE);
-            update.setLong(6, predictionPk);
+            update.setLong(6, item.predictionPk());
+            update.setString(7, item.predictionEventTime());
             update.executeUpdate();
         }
     }

@@ -7,10 +7,11 @@ import io.probity.ingest.EffectiveProbabilities;
  * has no finite probability vector, and NaN never passes a threshold rule.
  *
  * @param predictionPk the {@code prediction.id} row key
+ * @param eventMicros  the {@code prediction.event_time} as stored, in microseconds since the epoch
  * @param labelled     whether the record came with a label; labelled predictions are never queued
  */
-public record RoutingCandidate(long predictionPk, long modelVersionId, String model, String predictionId,
-                               boolean labelled, boolean auditFailed, double confidence, double margin,
+public record RoutingCandidate(long predictionPk, long eventMicros, long modelVersionId, String model,
+                               String predictionId, boolean labelled, boolean auditFailed, double confidence, double margin,
                                double normalisedEntropy, double[] logits, double[] probabilities,
                                double temperature) {
 
