@@ -482,7 +482,7 @@ public class ReviewService {
 
     private static void restoreLabelColumns(Connection connection, Locked item, JsonNode previous)
             throws SQLException {
-        // With the event time, PostgreSQL reads only the partition that holds the prediction.
+        // With the event time, PostgreSQL reads only the partition that contains the prediction.
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE prediction SET label = ?, label_probability = ?, label_source = ?, "
                         + "labeled_at = ?::timestamptz, label_weight = ? WHERE id = ? AND event_time = ?::timestamptz")) {
