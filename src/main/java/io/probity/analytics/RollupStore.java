@@ -39,7 +39,7 @@ public final class RollupStore {
     private static final String INSERT_SQL = "INSERT INTO analytics_rollup (" + COLUMNS + ") "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-    /** Overwrites the sums of one stored row; the parameters are bound as for {@link #INSERT_SQL}. */
+    /** Overwrites the sums of one stored row. The parameters are bound as for {@link #INSERT_SQL}. */
     private static final String REPLACE_SQL = "UPDATE analytics_rollup r SET predictions = v.predictions, "
             + "audit_failed = v.audit_failed, confidence_sum = v.confidence_sum, bins = v.bins, "
             + "brier_sum = v.brier_sum, nll_sum = v.nll_sum "
@@ -130,12 +130,14 @@ public final class RollupStore {
         }
         int n = sums.size();
         long[] versions = new long[n];
-        Timestamp[] hours = new Timestamp[n];
+        // Hours go as ISO-8601 text in UTC: an array of java.sql.Timestamp is sent as local times, which
+        // are ambiguous in the hour that a daylight-saving change repeats.
+        String[] hours = new String[n];
         short[] classes = new short[n];
         int k = 0;
         for (RollupKey key : sums.keySet()) {
             versions[k] = key.modelVersionId();
-            hours[k] = Timestamp.from(key.hour());
+            hours[k] = key.hour().toString();
             classes[k] = (short) key.topClass();
             k++;
         }
@@ -149,7 +151,7 @@ public final class RollupStore {
             select.unwrap(PGStatement.class).setPrepareThreshold(-1);
             PGConnection pg = connection.unwrap(PGConnection.class);
             select.setArray(1, pg.createArrayOf("int8", versions));
-            select.setArray(2, connection.createArrayOf("timestamptz", hours));
+            select.setArray(2, connection.createArrayOf("text", hours));
             select.setArray(3, pg.createArrayOf("int2", classes));
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {

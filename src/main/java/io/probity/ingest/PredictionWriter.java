@@ -3,6 +3,7 @@ package io.probity.ingest;
 import io.agroal.api.AgroalDataSource;
 import io.probity.analytics.RollupStore;
 import io.probity.audit.Verdict;
+import io.probity.db.SqlTimes;
 import io.probity.retention.PredictionPartitions;
 import io.probity.review.ReviewRouter;
 import io.probity.review.RoutingCandidate;
@@ -257,8 +258,7 @@ public class PredictionWriter {
 
         boolean[] fresh = new boolean[n];
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO prediction_key (model, prediction_id, "
-                + "prediction_pk, event_time) SELECT m, p, k, "
-                + "timestamptz 'epoch' + (t / 1000000) * interval '1 second' + (t % 1000000) * interval '1 microsecond' "
+                + "prediction_pk, event_time) SELECT m, p, k, " + SqlTimes.fromEpochMicros("t") + " "
                 + "FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS u (m, p, k, t) "
                 + "ON CONFLICT (model, prediction_id) DO NOTHING RETURNING prediction_pk")) {
             PGConnection pg = connection.unwrap(PGConnection.class);

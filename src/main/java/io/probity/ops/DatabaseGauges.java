@@ -143,7 +143,7 @@ public class DatabaseGauges {
         try {
             current();
         } catch (RuntimeException e) {
-            // An exception would end the schedule; the next scrape or period tries again.
+            // An exception would end the schedule, so it is logged and the next period tries again.
             LOG.warnf(e, "Background refresh of the database gauges failed");
         }
     }

@@ -140,9 +140,9 @@ public class ReviewQueries {
     }
 
     /**
-     * An item's history, oldest action first. Routing stores no history row for {@code queued}
-     * (ingestion would write one per queued prediction); that first entry is derived from the item
-     * row, with no history id, unless the database holds a stored one from before.
+     * An item's history, oldest action first. Routing stores no history row for {@code queued},
+     * because ingestion would write one per queued prediction. That first entry is derived from the
+     * item row, with no history id, unless the database contains a stored one from before.
      */
     private static final String HISTORY_SQL = "SELECT NULL::bigint, i.id, i.created_at, 'router', 'queued', NULL, "
             + "jsonb_build_object('state', 'open', 'rule', i.rule, 'ruleSetRevision', i.rule_set_revision, "

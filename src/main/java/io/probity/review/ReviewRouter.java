@@ -3,6 +3,7 @@ package io.probity.review;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.probity.db.SqlArrays;
+import io.probity.db.SqlTimes;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
@@ -71,11 +72,10 @@ public class ReviewRouter {
 
         // The "queued" history entry is not stored: ReviewQueries.history derives it from the item row,
         // which saves a row, three index entries and a foreign-key check per queued prediction.
-        // Event times go as microsecond counts, so the item holds exactly the microseconds of the row.
+        // Event times go as microsecond counts, so the item stores exactly the microseconds of the row.
         String sql = "INSERT INTO review_item (prediction_pk, prediction_event_time, model_version_id, rule, "
                 + "rule_set_revision, priority, inclusion_probability) "
-                + "SELECT pk, timestamptz 'epoch' + (t / 1000000) * interval '1 second' "
-                + "+ (t % 1000000) * interval '1 microsecond', v, r, rev, pri, prob "
+                + "SELECT pk, " + SqlTimes.fromEpochMicros("t") + ", v, r, rev, pri, prob "
                 + "FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::int[], ?::float8[]) "
                 + "AS u (pk, t, v, r, rev, pri, prob)";
         try (PreparedStatement insert = connection.prepareStatement(sql)) {

@@ -257,8 +257,8 @@ public class ReviewView extends VerticalLayout implements BeforeEnterObserver {
         dialog.setWidth("min(1000px, 95vw)");
 
         // claimed_by stays set after a decision, but only a claimed item is held by anyone.
-        boolean held = "claimed".equals(item.state()) && item.claimedBy() != null;
-        Span summary = new Span("State " + item.state() + (held ? ", held by "
+        boolean claimedNow = "claimed".equals(item.state()) && item.claimedBy() != null;
+        Span summary = new Span("State " + item.state() + (claimedNow ? ", held by "
                 + item.claimedBy() + " until " + Formats.time(item.leaseExpiresAt()) : "") + ". Queued by " + item.rule()
                 + " with priority " + item.priority() + " and inclusion probability "
                 + Formats.decimal(item.inclusionProbability(), 4) + "."

@@ -62,7 +62,7 @@ class OpsEndpointsTest {
                 + "\"probabilities\":[0.0441,0.2299,0.7260],\"predictedClass\":\"c\"}");
 
         // The gauges refresh in the background every 0.2 s in the test profile, so the first scrape
-        // after that has the new version's gauges; a scrape-triggered refresh left them out.
+        // after that has the new version's gauges. A refresh triggered by the scrape left them out.
         Thread.sleep(1000);
         String versionLabels = "model=\"" + model + "\"";
         String metrics = scrape();
@@ -92,7 +92,7 @@ class OpsEndpointsTest {
         assertTrue(accuracy > 0.5, "accuracy " + accuracy);
         assertTrue(accuracy <= 1, "accuracy " + accuracy);
 
-        // The gauges cover the 24 hours of event time that end with the version's last hour; the
+        // The gauges cover the 24 hours of event time that end with the version's last hour, so the
         // metrics API over the same window gives the same figures.
         Instant last = lines.stream().map(line -> Instant.parse(JsonPath.from(line).getString("timestamp")))
                 .max(Instant::compareTo).orElseThrow();
